@@ -1,0 +1,40 @@
+/** Maps typed application errors to HTTP, in one place. */
+import { data } from '@remix-run/node'
+import { isAppError } from './errors.ts'
+import type { MessageKey } from './i18n/index.ts'
+
+export type ActionFailure = {
+  ok: false
+  formError: MessageKey
+  formErrorParams?: Record<string, string | number>
+  fieldErrors: Partial<Record<string, MessageKey>>
+}
+
+/** For loaders: turn an AppError into a thrown Response the route's ErrorBoundary shows. */
+export function throwAsResponse(e: unknown): never {
+  if (isAppError(e)) throw new Response(e.messageKey, { status: e.status })
+  throw e
+}
+
+/**
+ * For actions: validation-like failures come back to the form (with HTTP status) so the user
+ * keeps what they typed; permission and not-found failures go to the error page.
+ */
+export function actionFailure(e: unknown) {
+  if (isAppError(e)) {
+    if (e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND') throw new Response(e.messageKey, { status: e.status })
+    const headers: HeadersInit = e.code === 'RATE_LIMITED' ? { 'Retry-After': String(Number(e.params.minutes ?? 1) * 60) } : {}
+    return data<ActionFailure>({ ok: false, formError: e.messageKey, formErrorParams: e.params, fieldErrors: e.fields }, { status: e.status, headers })
+  }
+  throw e
+}
+
+/** Runs an action body, returning typed failures to the form. */
+export async function runAction<T>(fn: () => Promise<T>) {
+  try {
+    return await fn()
+  } catch (e) {
+    if (e instanceof Response) throw e
+    return actionFailure(e)
+  }
+}

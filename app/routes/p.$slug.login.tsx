@@ -1,0 +1,61 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { CsrfInput, Field, FormMessage } from '~/components/form.tsx'
+import { useT } from '~/components/i18n.tsx'
+import { usePlatformLayout } from '~/components/platform.tsx'
+import { formString, readForm } from '~/lib/csrf.server.ts'
+import { runAction } from '~/lib/http.server.ts'
+import { requirePlatform } from '~/lib/platform.server.ts'
+import { commitSessionCookie, getActor, readSessionId, requestMeta, safeRedirectPath } from '~/lib/session.server.ts'
+import { signIn } from '~/services/auth/sign-in.server.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const platform = await requirePlatform(params.slug)
+  if (await getActor(request)) throw redirect(`/p/${platform.slug}`)
+  return null
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const platform = await requirePlatform(params.slug)
+  return runAction(async () => {
+    const form = await readForm(request, context)
+    const { sessionId } = await signIn({
+      identifier: formString(form, 'identifier', 300),
+      password: formString(form, 'password', 1000),
+      userAgent: request.headers.get('user-agent'),
+      previousSessionId: await readSessionId(request),
+      ...requestMeta(context),
+    })
+    throw redirect(safeRedirectPath(form.get('redirectTo'), `/p/${platform.slug}`), { headers: { 'Set-Cookie': await commitSessionCookie(sessionId) } })
+  })
+}
+
+export default function Login() {
+  const t = useT()
+  const result = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const { base } = usePlatformLayout()
+  const busy = useNavigation().state === 'submitting'
+  return (
+    <section className="narrow">
+      <h1>{t('auth.signIn.title')}</h1>
+      <Form method="post" className="stack" noValidate>
+        <CsrfInput />
+        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
+        <FormMessage result={result} />
+        <Field name="identifier" label="field.identifier" autoComplete="username" required result={result} maxLength={254} />
+        <Field name="password" label="field.password" type="password" autoComplete="current-password" required result={result} />
+        <button type="submit" className="button" disabled={busy}>
+          {t('auth.signIn.submit')}
+        </button>
+      </Form>
+      <p>
+        <Link to={`${base}/forgot-password`}>{t('auth.signIn.forgot')}</Link>
+      </p>
+      <p>
+        {t('auth.signIn.noAccount')} <Link to={`${base}/register`}>{t('nav.register')}</Link>
+      </p>
+      <p className="muted small">{t('auth.demoHint')}</p>
+    </section>
+  )
+}

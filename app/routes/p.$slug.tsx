@@ -1,0 +1,147 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from '@remix-run/react'
+import type { CSSProperties } from 'react'
+import { ErrorPage } from '~/components/error-page.tsx'
+import { CsrfInput } from '~/components/form.tsx'
+import { useLocale, useT } from '~/components/i18n.tsx'
+import { requirePlatform } from '~/lib/platform.server.ts'
+import { getActor } from '~/lib/session.server.ts'
+import { findAncestors } from '~/models/platform.server.ts'
+import { can } from '~/services/authorization.server.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const platform = await requirePlatform(params.slug)
+  const [actor, ancestors] = await Promise.all([getActor(request), findAncestors(platform.path)])
+  return {
+    platform,
+    ancestors: ancestors.map((a) => ({ slug: a.slug, name: a.name })),
+    base: `/p/${platform.slug}`,
+    // What the navigation shows; every one of these is checked again by the service behind the page.
+    nav: {
+      upload: can(actor, 'resource.upload', platform),
+      review: can(actor, 'review.queue', platform),
+      admin: can(actor, 'platform.admin', platform),
+      signedIn: !!actor,
+    },
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.platform.name : '教育资源云' }]
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>('routes/p.$slug')
+  const root = useRouteLoaderData<{ actor: { displayName: string } | null }>('root')
+  const t = useT()
+  const locale = useLocale()
+  const location = useLocation()
+  if (!data) return <main className="container">{children}</main>
+  const { platform, nav, base, ancestors } = data
+  const style = { '--brand': platform.primaryColor, '--accent': platform.accentColor } as CSSProperties
+  const items = [
+    { to: base, label: t('nav.home'), end: true, show: true },
+    { to: `${base}/resources`, label: t('nav.resources'), show: true },
+    { to: `${base}/upload`, label: t('nav.upload'), show: nav.upload },
+    { to: `${base}/review`, label: t('nav.review'), show: nav.review },
+    { to: `${base}/me`, label: t('nav.mySpace'), show: nav.signedIn },
+    { to: `${base}/admin`, label: t('nav.admin'), show: nav.admin },
+  ].filter((i) => i.show)
+  return (
+    <div className="platform" style={style} data-platform={platform.slug}>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="site-header">
+        <div className="container header-row">
+          <Link to={base} className="brand">
+            {platform.logoUrl ? <img src={platform.logoUrl} alt="" className="brand-logo" /> : <span className="brand-mark" aria-hidden="true">{(platform.shortName ?? platform.name).slice(0, 1)}</span>}
+            <span className="brand-name" data-testid="platform-name">
+              {platform.name}
+            </span>
+            <span className="badge">{t(`platform.mode.${platform.mode}`)}</span>
+          </Link>
+          <div className="header-tools">
+            <Form method="post" action="/locale" className="inline">
+              <CsrfInput />
+              <input type="hidden" name="locale" value={locale === 'en' ? 'zh-CN' : 'en'} />
+              <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+              <button type="submit" className="link-button" aria-label={t('nav.language')}>
+                {locale === 'en' ? t('nav.switchToChinese') : t('nav.switchToEnglish')}
+              </button>
+            </Form>
+            {root?.actor ? (
+              <>
+                <span className="muted user-name">{t('nav.signedInAs', { name: root.actor.displayName })}</span>
+                <Form method="post" action="/logout" className="inline">
+                  <CsrfInput />
+                  <input type="hidden" name="redirectTo" value={base} />
+                  <button type="submit" className="link-button">
+                    {t('nav.signOut')}
+                  </button>
+                </Form>
+              </>
+            ) : (
+              <>
+                <Link to={`${base}/login?redirectTo=${encodeURIComponent(location.pathname)}`}>{t('nav.signIn')}</Link>
+                <Link to={`${base}/register`}>{t('nav.register')}</Link>
+              </>
+            )}
+          </div>
+        </div>
+        <nav className="main-nav" aria-label={t('nav.main')}>
+          <ul className="container">
+            {items.map((i) => (
+              <li key={i.to}>
+                <NavLink to={i.to} end={i.end} prefetch="intent">
+                  {i.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {platform.bannerText ? (
+          <div className="banner">
+            <p className="container" data-testid="platform-banner">
+              {platform.bannerText}
+            </p>
+          </div>
+        ) : null}
+      </header>
+      {ancestors.length ? (
+        <nav className="container crumbs" aria-label="breadcrumb">
+          {ancestors.map((a) => (
+            <span key={a.slug}>
+              <Link to={`/p/${a.slug}`}>{a.name}</Link> ›{' '}
+            </span>
+          ))}
+          <span aria-current="page">{platform.name}</span>
+        </nav>
+      ) : null}
+      <main id="main" className="container" tabIndex={-1}>
+        {platform.status === 'SUSPENDED' ? <p className="alert alert-error">{t('platform.suspended')}</p> : null}
+        {children}
+      </main>
+      <footer className="site-footer">
+        <div className="container muted">
+          {t('app.name')} · {platform.name}
+        </div>
+      </footer>
+    </div>
+  )
+}
+
+export default function PlatformLayout() {
+  return (
+    <Shell>
+      <Outlet />
+    </Shell>
+  )
+}
+
+export function ErrorBoundary() {
+  const data = useRouteLoaderData<typeof loader>('routes/p.$slug')
+  return (
+    <Shell>
+      <ErrorPage homeHref={data?.base ?? '/'} />
+    </Shell>
+  )
+}

@@ -1,0 +1,129 @@
+/**
+ * The web process: Express serving the Remix app, with the endpoints that must sit beside
+ * it (health, signed file downloads; the tus upload and Stripe webhook endpoints join later).
+ *   tsx app/server/index.ts        (after `remix build`)
+ */
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Server } from 'node:http'
+import express from 'express'
+import compression from 'compression'
+import { pinoHttp } from 'pino-http'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import { env } from '../lib/env.server.ts'
+import { logger } from '../lib/logger.server.ts'
+import { prisma } from '../lib/db.server.ts'
+import { redis } from '../lib/redis.server.ts'
+import { findPlatformByDomain } from '../models/platform.server.ts'
+import { storage } from '../../storage/index.ts'
+import { verifyLocalUrl } from '../../storage/signed-url.ts'
+import { isValidKey } from '../../storage/keys.ts'
+import type { LocalDiskDriver } from '../../storage/local-driver.ts'
+import { healthz, readyz } from './health.ts'
+import { csrfCookie, rejectCrossSite, requestId, securityHeaders } from './security.ts'
+import type { RequestContext } from '../lib/context.ts'
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
+
+/** Host name → platform slug, cached briefly (a platform's domain rarely changes). */
+const hostCache = new Map<string, { slug: string | null; at: number }>()
+async function platformForHost(host: string | undefined) {
+  if (!host) return null
+  const name = host.split(':')[0]!.toLowerCase()
+  const hit = hostCache.get(name)
+  if (hit && Date.now() - hit.at < 30_000) return hit.slug
+  const slug = (await findPlatformByDomain(name))?.slug ?? null
+  hostCache.set(name, { slug, at: Date.now() })
+  return slug
+}
+
+export async function createApp(build: ServerBuild) {
+  const e = env()
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal')
+  app.use(requestId)
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => (res as express.Response).locals.requestId,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || (req.url ?? '').startsWith('/build/') },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  )
+  app.use(securityHeaders)
+  app.use(compression())
+
+  app.get('/healthz', healthz)
+  app.get('/readyz', readyz)
+
+  // Fingerprinted build assets are immutable; everything else in public/ is cached briefly.
+  app.use('/build', express.static(path.join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }))
+  app.use(express.static(path.join(ROOT, 'public'), { maxAge: '1h' }))
+
+  // Signed downloads from the local-disk store (S3 serves its own presigned URLs).
+  app.get('/files/*', (req, res) => {
+    const key = decodeURIComponent(req.path.slice('/files/'.length))
+    if (storage.kind !== 'local' || !isValidKey(key) || !verifyLocalUrl(e.SESSION_SECRET, key, req.query)) {
+      res.status(403).type('text/plain; charset=utf-8').send('链接无效或已过期。')
+      return
+    }
+    const name = typeof req.query.name === 'string' ? req.query.name : ''
+    if (name) res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
+    res.sendFile((storage as LocalDiskDriver).pathFor(key), { acceptRanges: true, cacheControl: false, dotfiles: 'deny' }, (err) => {
+      if (err && !res.headersSent) res.status(404).type('text/plain; charset=utf-8').send('文件不存在。')
+    })
+  })
+
+  app.use(rejectCrossSite)
+  app.use(csrfCookie(e.NODE_ENV === 'production'))
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: e.NODE_ENV === 'production' ? 'production' : 'development',
+      getLoadContext: async (req, res): Promise<RequestContext> => ({
+        requestId: res.locals.requestId as string,
+        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        hostPlatformSlug: await platformForHost(req.get('host')),
+        csrfCookie: res.locals.csrfCookie as string,
+      }),
+    }),
+  )
+  return app
+}
+
+export async function loadBuild(): Promise<ServerBuild> {
+  return (await import(pathToFileURL(path.join(ROOT, 'build/index.js')).href)) as ServerBuild
+}
+
+export async function startServer(port = env().PORT): Promise<Server> {
+  const app = await createApp(await loadBuild())
+  return new Promise((resolve) => {
+    const server = app.listen(port, '0.0.0.0', () => resolve(server))
+  })
+}
+
+async function main() {
+  const server = await startServer()
+  logger.info({ port: env().PORT }, 'web server listening')
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down web server')
+    server.close(async () => {
+      await Promise.allSettled([prisma.$disconnect(), redis.quit()])
+      process.exit(0)
+    })
+    setTimeout(() => process.exit(1), 10_000).unref()
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err) => {
+    console.error(err)
+    process.exit(1)
+  })
+}

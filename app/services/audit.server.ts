@@ -1,0 +1,23 @@
+import { prisma, type Prisma, type Tx } from '~/lib/db.server.ts'
+
+export type AuditAction =
+  | 'auth.sign_in' | 'auth.sign_in_failed' | 'auth.sign_in_throttled' | 'auth.sign_out' | 'auth.register'
+  | 'auth.password_change' | 'auth.password_reset_request' | 'auth.password_reset'
+  | 'role.grant' | 'role.revoke' | 'user.disable' | 'user.enable' | 'platform.update'
+
+export type AuditEntry = {
+  action: AuditAction
+  actorId?: string | null
+  platformId?: string | null
+  targetType?: string
+  targetId?: string
+  ip?: string | null
+  requestId?: string | null
+  data?: Prisma.InputJsonValue
+}
+
+/** Appends to the audit log, inside the caller's transaction when given one so that the
+ * entry and the change it records commit together. The table refuses updates and deletes. */
+export async function writeAudit(entry: AuditEntry, db: Tx = prisma) {
+  await db.auditLog.create({ data: { ...entry, actorId: entry.actorId ?? null, platformId: entry.platformId ?? null } })
+}

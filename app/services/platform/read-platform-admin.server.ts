@@ -1,0 +1,50 @@
+/** What a platform's admin page reads. Each function checks its own permission. */
+import { prisma } from '~/lib/db.server.ts'
+import { withinPath } from '~/models/platform.server.ts'
+import { notFound } from '~/lib/errors.ts'
+import { assertCan, type Actor } from '../authorization.server.ts'
+
+async function platformRef(platformId: string) {
+  const p = await prisma.platform.findUnique({ where: { id: platformId }, select: { id: true, path: true } })
+  if (!p) throw notFound()
+  return p
+}
+
+/** Users whose home is this platform, plus anyone holding a role on it. */
+export async function listPlatformMembers(actor: Actor | null, platformId: string, opts: { take?: number } = {}) {
+  assertCan(actor, 'platform.members.read', await platformRef(platformId))
+  return prisma.user.findMany({
+    where: { OR: [{ homePlatformId: platformId }, { roles: { some: { platformId } } }] },
+    select: {
+      id: true, displayName: true, email: true, phone: true, status: true, schoolName: true,
+      roles: { where: { platformId }, select: { id: true, role: true } },
+    },
+    orderBy: [{ createdAt: 'asc' }],
+    take: Math.min(opts.take ?? 200, 500),
+  })
+}
+
+/** The audit trail of this platform and, for admins and regulators above, of its descendants. */
+export async function listAuditLog(actor: Actor | null, platformId: string, opts: { take?: number; includeDescendants?: boolean } = {}) {
+  const platform = await platformRef(platformId)
+  assertCan(actor, 'platform.audit.read', platform)
+  const rows = await prisma.auditLog.findMany({
+    where: opts.includeDescendants ? { platform: withinPath(platform.path) } : { platformId },
+    orderBy: { id: 'desc' },
+    take: Math.min(opts.take ?? 50, 500),
+    select: { id: true, at: true, action: true, actorId: true, targetType: true, targetId: true, ip: true, data: true },
+  })
+  const actorIds = [...new Set(rows.map((r) => r.actorId).filter((x): x is string => !!x))]
+  const actors = await prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, displayName: true } })
+  const names = new Map(actors.map((a) => [a.id, a.displayName]))
+  return rows.map((r) => ({ ...r, id: r.id.toString(), actorName: r.actorId ? (names.get(r.actorId) ?? null) : null }))
+}
+
+/** Public figures for a platform's home page. */
+export async function getPlatformOverview(platform: { id: string; path: string }) {
+  const [users, children] = await Promise.all([
+    prisma.user.count({ where: { homePlatform: withinPath(platform.path) } }),
+    prisma.platform.count({ where: { parentId: platform.id } }),
+  ])
+  return { users, children }
+}

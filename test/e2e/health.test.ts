@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ensureMeilisearch, ROOT } from '../../scripts/lib/services.ts'
+import { e2eEnv, waitForHttp } from '../setup/global-e2e.ts'
+import { TEST } from '../setup/test-config.ts'
+
+const kids: ChildProcess[] = []
+afterAll(() => kids.forEach((k) => k.kill('SIGKILL')))
+
+function startServer(port: number, extra: Record<string, string>) {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['app/server/index.ts'], { cwd: ROOT, env: e2eEnv({ PORT: String(port), ...extra }), stdio: 'ignore' })
+  kids.push(child)
+  return waitForHttp(`http://127.0.0.1:${port}/healthz`)
+}
+
+describe('/healthz and /readyz', () => {
+  it('both answer 200 when everything runs', async () => {
+    const h = await fetch(`http://127.0.0.1:${TEST.e2ePort}/healthz`)
+    expect(h.status).toBe(200)
+    const r = await fetch(`http://127.0.0.1:${TEST.e2ePort}/readyz`)
+    expect(r.status).toBe(200)
+    const body = await r.json()
+    expect(body.failing).toEqual([])
+    expect(body.checks.map((c: { name: string }) => c.name).sort()).toEqual(['database', 'redis', 'search', 'storage'])
+  })
+
+  it('names a search server that is stopped, and recovers when it is back', async () => {
+    const meiliUrl = 'http://127.0.0.1:7712'
+    const dataDir = path.join(ROOT, '.data/meili-health-test')
+    let meili = await ensureMeilisearch(meiliUrl, TEST.meiliKey, { dataDir })
+    expect(meili).not.toBeNull()
+    await startServer(3321, { MEILI_URL: meiliUrl })
+    expect((await fetch('http://127.0.0.1:3321/readyz')).status).toBe(200)
+
+    meili!.kill('SIGKILL')
+    await new Promise((r) => meili!.once('exit', r))
+    const down = await fetch('http://127.0.0.1:3321/readyz')
+    expect(down.status).toBe(503)
+    expect((await down.json()).failing).toEqual(['search'])
+    expect((await fetch('http://127.0.0.1:3321/healthz')).status).toBe(200) // the process itself is fine
+
+    meili = await ensureMeilisearch(meiliUrl, TEST.meiliKey, { dataDir })
+    kids.push(meili!)
+    expect((await fetch('http://127.0.0.1:3321/readyz')).status).toBe(200)
+  })
+
+  it('names the database and Redis when they cannot be reached', async () => {
+    await startServer(3322, { DATABASE_URL: `${TEST.pgBase}/erc_no_such_database`, REDIS_URL: 'redis://127.0.0.1:6390' })
+    const r = await fetch('http://127.0.0.1:3322/readyz')
+    expect(r.status).toBe(503)
+    expect((await r.json()).failing.sort()).toEqual(['database', 'redis'])
+  })
+})

@@ -1,0 +1,35 @@
+/** Test data through the real services, so invariants hold. */
+import { prisma } from '~/lib/db.server.ts'
+import { createSession, getActorForSession } from '~/services/auth/sessions.server.ts'
+import { seed, DEMO_PASSWORD } from '../../prisma/seed.ts'
+
+export { DEMO_PASSWORD }
+
+export async function seedDemo() {
+  await seed(prisma)
+}
+
+export async function platformBySlug(slug: string) {
+  return prisma.platform.findUniqueOrThrow({ where: { slug }, select: { id: true, path: true, slug: true, name: true } })
+}
+
+/** The actor for a demo user (by phone), as a signed-in request would see it. */
+export async function actorByPhone(phone: string) {
+  const user = await prisma.user.findUniqueOrThrow({ where: { phone }, select: { id: true } })
+  const sid = await createSession(user.id, { ip: '127.0.0.1' })
+  return (await getActorForSession(sid))!
+}
+
+export const PHONES = {
+  provinceAdmin: '13800000001',
+  provinceReviewer: '13800000002',
+  regulator: '13800000004',
+  changshaAdmin: '13800000011',
+  changshaxianTeacher: '13800000014',
+  zhuzhouReviewer: '13800000021',
+  lilingAdmin: '13800000031',
+  lilingReviewer: '13800000032',
+  lilingTeacher: '13800000033',
+  lilingTeacher2: '13800000034',
+  xiangtanxianTeacher: '13800000041',
+} as const

@@ -1,0 +1,65 @@
+/** Once per e2e run: ensure Chromium, build the app, copy the template into a seeded e2e
+ * database and start the real web server (and workers) as child processes. */
+import { execFileSync, spawn } from 'node:child_process'
+import path from 'node:path'
+import fs from 'node:fs'
+import pg from 'pg'
+import { ensureChromium, ROOT } from '../../scripts/lib/services.ts'
+import { TEST } from './test-config.ts'
+
+export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: String(TEST.e2ePort),
+    APP_URL: `http://localhost:${TEST.e2ePort}`,
+    DATABASE_URL: `${TEST.pgBase}/${TEST.e2eDb}`,
+    REDIS_URL: TEST.redisUrl,
+    REDIS_PREFIX: 'erce2e',
+    MEILI_URL: TEST.meiliUrl,
+    MEILI_MASTER_KEY: TEST.meiliKey,
+    MEILI_INDEX_PREFIX: 'e2e',
+    SESSION_SECRET: TEST.sessionSecret,
+    STORAGE_LOCAL_ROOT: path.join(ROOT, '.data/e2e-storage'),
+    MESSAGE_TRANSPORT: 'log',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  }
+}
+
+export async function waitForHttp(url: string, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url)
+      if (r.ok) return
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`)
+}
+
+export default async function setup() {
+  ensureChromium()
+  // The browser bundle is built as in production (vitest sets NODE_ENV=test).
+  execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } })
+  const admin = new pg.Client({ connectionString: `${TEST.pgBase}/postgres` })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${TEST.e2eDb} WITH (FORCE)`)
+  await admin.query(`CREATE DATABASE ${TEST.e2eDb} TEMPLATE ${TEST.templateDb}`)
+  await admin.end()
+  const env = e2eEnv()
+  const tsx = path.join(ROOT, 'node_modules/.bin/tsx')
+  execFileSync(tsx, ['scripts/db/seed.ts'], { cwd: ROOT, env, stdio: 'ignore' })
+  fs.mkdirSync(path.join(ROOT, 'test-results/e2e'), { recursive: true })
+  const log = fs.openSync(path.join(ROOT, 'test-results/e2e/server.log'), 'w')
+  const web = spawn(tsx, ['app/server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
+  const workers = spawn(tsx, ['workers/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
+  await waitForHttp(`http://127.0.0.1:${TEST.e2ePort}/readyz`)
+  return async () => {
+    web.kill('SIGTERM')
+    workers.kill('SIGTERM')
+  }
+}
