@@ -40,10 +40,19 @@ interface Engine {
   free(): void
 }
 
+let lastPanic: string | undefined
 let wasmReady: Promise<{ SchemaEngine: { new: (o: unknown, log: (l: string) => void, adapter: object) => Promise<Engine> } }> | undefined
 
 /** Loads the wasm module by hand: Node cannot `import` a .wasm file, which the package's entry does. */
 function loadWasm() {
+  // The engine reports a Rust panic through this global before throwing; without it the
+  // message is lost and only "cannot read properties of undefined" remains.
+  const g = globalThis as unknown as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(m: string): void } }
+  g.PRISMA_WASM_PANIC_REGISTRY ??= {
+    set_message(m: string) {
+      lastPanic = m
+    },
+  }
   wasmReady ??= (async () => {
     const bgPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')
     const bg = await import(bgPath)
@@ -144,6 +153,9 @@ async function withEngine<T>(url: string, fn: (e: Engine, schema: string) => Pro
   const engine = await bg.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(raw))
   try {
     return await fn(engine, schema)
+  } catch (e) {
+    if (lastPanic) throw new Error(`Prisma schema engine panicked: ${lastPanic}`, { cause: e })
+    throw e
   } finally {
     engine.free()
     await Promise.allSettled(raw.opened.map((a) => a.dispose()))

@@ -5,7 +5,16 @@ import { ensureMeilisearch, ensurePostgres, ensureRedis } from '../../scripts/li
 import { applyMigrations } from '../../scripts/db/schema-engine.ts'
 import { TEST } from './test-config.ts'
 
-export default async function setup() {
+/** Both the integration and the e2e project list this file, and Vitest runs their global
+ * setups concurrently in one process: share one run of it, or two would migrate the same
+ * template database at once. */
+export default function setup() {
+  const g = globalThis as unknown as { __ercGlobalServices?: Promise<() => Promise<void>> }
+  g.__ercGlobalServices ??= prepare()
+  return g.__ercGlobalServices
+}
+
+async function prepare() {
   await ensurePostgres(`${TEST.pgBase}/postgres`)
   await ensureRedis(TEST.redisUrl)
   const meili = await ensureMeilisearch(TEST.meiliUrl, TEST.meiliKey, { detached: false })
