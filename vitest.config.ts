@@ -9,11 +9,12 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
     projects: [
-      { resolve: { alias }, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/setup/unit-env.ts', 'test/setup/no-console-error.ts'] } },
+      { resolve: { alias }, test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['test/unit/**/*.test.ts'], setupFiles: ['test/setup/unit-env.ts', 'test/setup/no-console-error.ts'] } },
       {
         resolve: { alias },
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/global-services.ts'],
           setupFiles: ['test/setup/integration-env.ts', 'test/setup/no-console-error.ts'],
@@ -26,6 +27,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/global-services.ts', 'test/setup/global-e2e.ts'],
           testTimeout: 60_000,
