@@ -150,6 +150,7 @@ async function withEngine<T>(url: string, fn: (e: Engine, schema: string) => Pro
   const bg = await loadWasm()
   const schema = await fs.readFile(SCHEMA_PATH, 'utf8')
   const raw = new MigrationAdapterFactory(url)
+  lastPanic = undefined // only a panic from this use may explain this use's error
   const engine = await bg.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(raw))
   try {
     return await fn(engine, schema)
