@@ -8,19 +8,16 @@ import { UserStatus } from '~/lib/db.server.ts'
 import { ROLES } from '~/lib/roles.ts'
 import { throwAsResponse, runAction } from '~/lib/http.server.ts'
 import { isMessageKey } from '~/lib/i18n/index.ts'
-import { requirePlatform } from '~/lib/platform.server.ts'
+import { requirePlatform, requirePlatformPermission } from '~/lib/platform.server.ts'
 import { requestMeta, requireActor } from '~/lib/session.server.ts'
 import { findChildPlatforms } from '~/models/platform.server.ts'
-import { assertCan } from '~/services/authorization.server.ts'
 import { grantRole, revokeRole, setUserStatus } from '~/services/platform/manage-roles.server.ts'
 import { listAuditLog, listPlatformMembers } from '~/services/platform/read-platform-admin.server.ts'
 import { updatePlatformBranding } from '~/services/platform/update-platform-branding.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
-  const actor = await requireActor(request, platform.slug)
+  const { platform, actor } = await requirePlatformPermission(request, params.slug, 'platform.admin')
   try {
-    assertCan(actor, 'platform.admin', platform)
     const [members, audit, children] = await Promise.all([
       listPlatformMembers(actor, platform.id),
       listAuditLog(actor, platform.id, { take: 50, includeDescendants: true }),

@@ -5,14 +5,13 @@ import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
 import { formString, readForm } from '~/lib/csrf.server.ts'
 import { runAction } from '~/lib/http.server.ts'
-import { requirePlatform } from '~/lib/platform.server.ts'
-import { commitSessionCookie, getActor, requestMeta } from '~/lib/session.server.ts'
+import { redirectIfSignedIn, requirePlatform } from '~/lib/platform.server.ts'
+import { commitSessionCookie, requestMeta } from '~/lib/session.server.ts'
 import { registerUser } from '~/services/auth/register-user.server.ts'
 import { signIn } from '~/services/auth/sign-in.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
-  if (await getActor(request)) throw redirect(`/p/${platform.slug}`)
+  await redirectIfSignedIn(request, params.slug)
   return null
 }
 

@@ -1,19 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
-import { throwAsResponse } from '~/lib/http.server.ts'
-import { requirePlatform } from '~/lib/platform.server.ts'
-import { requireActor } from '~/lib/session.server.ts'
-import { assertCan } from '~/services/authorization.server.ts'
+import { requirePlatformPermission } from '~/lib/platform.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
-  const actor = await requireActor(request, platform.slug)
-  try {
-    assertCan(actor, 'review.queue', platform)
-  } catch (e) {
-    throwAsResponse(e)
-  }
+  await requirePlatformPermission(request, params.slug, 'review.queue')
   return null
 }
 
