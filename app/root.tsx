@@ -16,7 +16,7 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: '教育资源云' }]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const actor = await getActor(request)
+  const actor = await getActor(request, context)
   return {
     locale: getLocale(request),
     csrfToken: csrfTokenFor(context.csrfCookie),

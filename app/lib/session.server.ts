@@ -1,6 +1,7 @@
 /** The session cookie and the current actor. The cookie carries only a signed random id. */
 import { createCookie, redirect, type AppLoadContext } from '@remix-run/node'
 import { env } from './env.server.ts'
+import { memoForRequest } from './request-memo.server.ts'
 import { getActorForSession } from '~/services/auth/sessions.server.ts'
 import { SESSION_TTL_MS } from '~/services/auth/sessions.server.ts'
 
@@ -31,20 +32,14 @@ export async function clearSessionCookie() {
 
 export type CurrentActor = NonNullable<Awaited<ReturnType<typeof getActorForSession>>>
 
-/** The signed-in actor, or null. Cached per request. */
-const cache = new WeakMap<Request, Promise<CurrentActor | null>>()
-export function getActor(request: Request): Promise<CurrentActor | null> {
-  let p = cache.get(request)
-  if (!p) {
-    p = readSessionId(request).then((id) => (id ? getActorForSession(id) : null))
-    cache.set(request, p)
-  }
-  return p
+/** The signed-in actor, or null; looked up once per request however many loaders ask. */
+export function getActor(request: Request, context: AppLoadContext): Promise<CurrentActor | null> {
+  return memoForRequest(context, 'actor', () => readSessionId(request).then((id) => (id ? getActorForSession(id) : null)))
 }
 
 /** The actor, or a redirect to the sign-in page of the given platform. */
-export async function requireActor(request: Request, platformSlug: string): Promise<CurrentActor> {
-  const actor = await getActor(request)
+export async function requireActor(request: Request, context: AppLoadContext, platformSlug: string): Promise<CurrentActor> {
+  const actor = await getActor(request, context)
   if (!actor) {
     const url = new URL(request.url)
     throw redirect(`/p/${platformSlug}/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`)

@@ -1,4 +1,6 @@
 import { prisma, type Tx } from '~/lib/db.server.ts'
+import { singleton } from '~/lib/singleton.server.ts'
+import { ttlCache } from '~/lib/ttl-cache.server.ts'
 
 export const platformPublicSelect = {
   id: true, slug: true, name: true, shortName: true, level: true, mode: true, status: true,
@@ -35,4 +37,29 @@ export type PublicPlatform = NonNullable<Awaited<ReturnType<typeof findPlatformB
 /** Where-clause for a platform and all its descendants (paths are ids joined by "/"). */
 export function withinPath(path: string) {
   return { OR: [{ path }, { path: { startsWith: path + '/' } }] }
+}
+
+/*
+ * The public platform directory, as every portal page shows it (the platform, its breadcrumb,
+ * its sub-platforms, the host names). It changes rarely and is read on every request, so it is
+ * cached briefly in-process; a change made through this process clears it at once
+ * (`invalidatePlatformDirectory`), other processes see it within the TTL.
+ */
+const DIRECTORY_TTL_MS = 5_000
+// Singletons: the Express layer and the Remix bundle load this module separately and must
+// share one cache, or an invalidation from an action would miss the other copy.
+const bySlug = singleton('platform-dir:slug', () => ttlCache<string, PublicPlatform | null>(DIRECTORY_TTL_MS))
+const ancestorsByPath = singleton('platform-dir:ancestors', () => ttlCache<string, PublicPlatform[]>(DIRECTORY_TTL_MS))
+const childrenById = singleton('platform-dir:children', () => ttlCache<string, PublicPlatform[]>(DIRECTORY_TTL_MS))
+const slugByDomain = singleton('platform-dir:domain', () => ttlCache<string, string | null>(30_000))
+
+export const platformDirectory = {
+  bySlug: (slug: string) => bySlug.get(slug, () => findPlatformBySlug(slug)),
+  ancestors: (path: string) => ancestorsByPath.get(path, () => findAncestors(path)),
+  children: (parentId: string) => childrenById.get(parentId, () => findChildPlatforms(parentId)),
+  slugForDomain: (domain: string) => slugByDomain.get(domain, async () => (await findPlatformByDomain(domain))?.slug ?? null),
+}
+
+export function invalidatePlatformDirectory() {
+  for (const c of [bySlug, ancestorsByPath, childrenById, slugByDomain]) c.clear()
 }

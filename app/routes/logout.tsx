@@ -11,7 +11,7 @@ export async function loader() {
 export async function action({ request, context }: ActionFunctionArgs) {
   // A resource route (no page): failures become plain responses, not form data.
   const form = await readForm(request, context).catch(throwAsResponse)
-  const [sessionId, actor] = await Promise.all([readSessionId(request), getActor(request)])
+  const [sessionId, actor] = await Promise.all([readSessionId(request), getActor(request, context)])
   if (sessionId) await signOut(sessionId, actor?.userId ?? null, requestMeta(context))
   throw redirect(safeRedirectPath(form.get('redirectTo'), '/'), { headers: { 'Set-Cookie': await clearSessionCookie() } })
 }

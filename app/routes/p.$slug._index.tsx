@@ -3,12 +3,12 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
 import { requirePlatform } from '~/lib/platform.server.ts'
-import { findChildPlatforms } from '~/models/platform.server.ts'
+import { platformDirectory } from '~/models/platform.server.ts'
 import { getPlatformOverview } from '~/services/platform/read-platform-admin.server.ts'
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
-  const [overview, children] = await Promise.all([getPlatformOverview(platform), findChildPlatforms(platform.id)])
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const platform = await requirePlatform(context, params.slug)
+  const [overview, children] = await Promise.all([getPlatformOverview(platform), platformDirectory.children(platform.id)])
   return { overview, children: children.map((c) => ({ slug: c.slug, name: c.name, level: c.level, mode: c.mode })) }
 }
 
@@ -35,7 +35,7 @@ export default function PlatformHome() {
           </div>
           <div>
             <dt>{t('home.stats.children')}</dt>
-            <dd>{overview.children}</dd>
+            <dd>{children.length}</dd>
           </div>
         </dl>
       </section>

@@ -15,8 +15,8 @@ import { grantRole, revokeRole, setUserStatus } from '~/services/platform/manage
 import { listAuditLog, listPlatformMembers } from '~/services/platform/read-platform-admin.server.ts'
 import { updatePlatformBranding } from '~/services/platform/update-platform-branding.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { platform, actor } = await requirePlatformPermission(request, params.slug, 'platform.admin')
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'platform.admin')
   try {
     const [members, audit, children] = await Promise.all([
       listPlatformMembers(actor, platform.id),
@@ -34,8 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
-  const actor = await requireActor(request, platform.slug)
+  const platform = await requirePlatform(context, params.slug)
+  const actor = await requireActor(request, context, platform.slug)
   return runAction(async () => {
     const form = await readForm(request, context)
     const meta = requestMeta(context)

@@ -8,13 +8,13 @@ import { requirePlatform } from '~/lib/platform.server.ts'
 import { requestMeta } from '~/lib/session.server.ts'
 import { requestPasswordReset } from '~/services/auth/password-reset.server.ts'
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  await requirePlatform(params.slug)
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  await requirePlatform(context, params.slug)
   return null
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  await requirePlatform(params.slug)
+  await requirePlatform(context, params.slug)
   return runAction(async () => {
     const form = await readForm(request, context)
     await requestPasswordReset({ identifier: formString(form, 'identifier', 300), ...requestMeta(context) })

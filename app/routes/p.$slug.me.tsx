@@ -9,15 +9,15 @@ import { requestMeta, requireActor } from '~/lib/session.server.ts'
 import { changePassword } from '~/services/auth/change-password.server.ts'
 import { getMyProfile } from '~/services/auth/get-my-profile.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
-  const actor = await requireActor(request, platform.slug)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const platform = await requirePlatform(context, params.slug)
+  const actor = await requireActor(request, context, platform.slug)
   return { profile: await getMyProfile(actor.userId) }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
-  const actor = await requireActor(request, platform.slug)
+  const platform = await requirePlatform(context, params.slug)
+  const actor = await requireActor(request, context, platform.slug)
   return runAction(async () => {
     const form = await readForm(request, context)
     await changePassword({

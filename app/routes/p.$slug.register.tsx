@@ -10,13 +10,13 @@ import { commitSessionCookie, requestMeta } from '~/lib/session.server.ts'
 import { registerUser } from '~/services/auth/register-user.server.ts'
 import { signIn } from '~/services/auth/sign-in.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await redirectIfSignedIn(request, params.slug)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await redirectIfSignedIn(request, context, params.slug)
   return null
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
+  const platform = await requirePlatform(context, params.slug)
   return runAction(async () => {
     const form = await readForm(request, context)
     const input = {

@@ -9,14 +9,14 @@ import { requirePlatform } from '~/lib/platform.server.ts'
 import { requestMeta } from '~/lib/session.server.ts'
 import { isResetTokenValid, resetPassword } from '~/services/auth/password-reset.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePlatform(params.slug)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requirePlatform(context, params.slug)
   const token = new URL(request.url).searchParams.get('token') ?? ''
   return { token, valid: token.length > 20 && token.length < 100 && (await isResetTokenValid(token)) }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  await requirePlatform(params.slug)
+  await requirePlatform(context, params.slug)
   return runAction(async () => {
     const form = await readForm(request, context)
     await resetPassword({

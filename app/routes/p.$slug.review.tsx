@@ -3,8 +3,8 @@ import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
 import { requirePlatformPermission } from '~/lib/platform.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePlatformPermission(request, params.slug, 'review.queue')
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requirePlatformPermission(request, context, params.slug, 'review.queue')
   return null
 }
 

@@ -6,12 +6,12 @@ import { CsrfInput } from '~/components/form.tsx'
 import { useLocale, useT } from '~/components/i18n.tsx'
 import { requirePlatform } from '~/lib/platform.server.ts'
 import { getActor } from '~/lib/session.server.ts'
-import { findAncestors } from '~/models/platform.server.ts'
+import { platformDirectory } from '~/models/platform.server.ts'
 import { can } from '~/services/authorization.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const platform = await requirePlatform(params.slug)
-  const [actor, ancestors] = await Promise.all([getActor(request), findAncestors(platform.path)])
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const platform = await requirePlatform(context, params.slug)
+  const [actor, ancestors] = await Promise.all([getActor(request, context), platformDirectory.ancestors(platform.path)])
   return {
     platform,
     ancestors: ancestors.map((a) => ({ slug: a.slug, name: a.name })),

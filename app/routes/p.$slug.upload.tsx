@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useT } from '~/components/i18n.tsx'
 import { requirePlatformPermission } from '~/lib/platform.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePlatformPermission(request, params.slug, 'resource.upload')
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requirePlatformPermission(request, context, params.slug, 'resource.upload')
   return null
 }
 

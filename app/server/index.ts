@@ -15,7 +15,7 @@ import { env } from '../lib/env.server.ts'
 import { logger } from '../lib/logger.server.ts'
 import { prisma } from '../lib/db.server.ts'
 import { redis } from '../lib/redis.server.ts'
-import { findPlatformByDomain } from '../models/platform.server.ts'
+import { platformDirectory } from '../models/platform.server.ts'
 import { storage } from '../../storage/index.ts'
 import { verifyLocalUrl } from '../../storage/signed-url.ts'
 import { isValidKey } from '../../storage/keys.ts'
@@ -26,16 +26,8 @@ import type { RequestContext } from '../lib/context.ts'
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 
-/** Host name → platform slug, cached briefly (a platform's domain rarely changes). */
-const hostCache = new Map<string, { slug: string | null; at: number }>()
-async function platformForHost(host: string | undefined) {
-  if (!host) return null
-  const name = host.split(':')[0]!.toLowerCase()
-  const hit = hostCache.get(name)
-  if (hit && Date.now() - hit.at < 30_000) return hit.slug
-  const slug = (await findPlatformByDomain(name))?.slug ?? null
-  hostCache.set(name, { slug, at: Date.now() })
-  return slug
+function platformForHost(host: string | undefined) {
+  return host ? platformDirectory.slugForDomain(host.split(':')[0]!.toLowerCase()) : Promise.resolve(null)
 }
 
 export async function createApp(build: ServerBuild) {
@@ -60,7 +52,10 @@ export async function createApp(build: ServerBuild) {
 
   // Fingerprinted build assets are immutable; everything else in public/ is cached briefly.
   app.use('/build', express.static(path.join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }))
-  app.use(express.static(path.join(ROOT, 'public'), { maxAge: '1h' }))
+  // Other files in public/ (favicon, robots.txt) have an extension; page URLs never do, so
+  // they skip the disk look-up the static handler would otherwise make on every page view.
+  const publicFiles = express.static(path.join(ROOT, 'public'), { maxAge: '1h' })
+  app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()))
 
   // Signed downloads from the local-disk store (S3 serves its own presigned URLs).
   app.get('/files/*', (req, res) => {

@@ -1,6 +1,8 @@
 /** What a platform's admin page reads. Each function checks its own permission. */
 import { prisma } from '~/lib/db.server.ts'
 import { withinPath } from '~/models/platform.server.ts'
+import { singleton } from '~/lib/singleton.server.ts'
+import { ttlCache } from '~/lib/ttl-cache.server.ts'
 import { notFound } from '~/lib/errors.ts'
 import { assertCan, type Actor } from '../authorization.server.ts'
 
@@ -40,11 +42,9 @@ export async function listAuditLog(actor: Actor | null, platformId: string, opts
   return rows.map((r) => ({ ...r, id: r.id.toString(), actorName: r.actorId ? (names.get(r.actorId) ?? null) : null }))
 }
 
-/** Public figures for a platform's home page. */
-export async function getPlatformOverview(platform: { id: string; path: string }) {
-  const [users, children] = await Promise.all([
-    prisma.user.count({ where: { homePlatform: withinPath(platform.path) } }),
-    prisma.platform.count({ where: { parentId: platform.id } }),
-  ])
-  return { users, children }
+/** Public figures for a platform's home page; a minute old at most (they are read on every
+ * visit to a portal and change slowly). */
+const overviewCache = singleton('platform-overview', () => ttlCache<string, { users: number }>(60_000))
+export function getPlatformOverview(platform: { path: string }) {
+  return overviewCache.get(platform.path, async () => ({ users: await prisma.user.count({ where: { homePlatform: withinPath(platform.path) } }) }))
 }

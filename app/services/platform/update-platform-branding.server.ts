@@ -4,6 +4,7 @@ import { notFound, validation } from '~/lib/errors.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { assertCan, type Actor } from '../authorization.server.ts'
 import { writeAudit } from '../audit.server.ts'
+import { invalidatePlatformDirectory } from '~/models/platform.server.ts'
 
 const color = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, 'validation.color')
 const schema = z.object({
@@ -33,4 +34,5 @@ export async function updatePlatformBranding(actor: Actor | null, platformId: st
     const { id: _id, path: _path, ...before } = platform
     await writeAudit({ action: 'platform.update', actorId: actor.userId, platformId, targetType: 'Platform', targetId: platformId, ip: meta.ip, requestId: meta.requestId, data: { before, after: data } }, tx)
   })
+  invalidatePlatformDirectory()
 }
