@@ -109,6 +109,10 @@ describe('a county virtual platform at its own address', () => {
     await page.locator('#f-primaryColor').fill('#1e40af')
     await page.getByRole('button', { name: '保存' }).first().click()
     await expect(page.locator('.alert-ok').textContent()).resolves.toBe('平台外观已保存。')
+    // The action's message arrives before the revalidated layout data: wait for the banner,
+    // then reload to show the server (not just the page in memory) serves the new banner.
+    await page.getByTestId('platform-banner').filter({ hasText: '秋季优课评选' }).waitFor({ timeout: 10_000 })
+    await page.reload()
     await expect(page.getByTestId('platform-banner').textContent()).resolves.toContain('秋季优课评选')
     await expect(page.locator('table').last().textContent()).resolves.toContain('修改平台')
     await shot(page, '08-liling-admin')
