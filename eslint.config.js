@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['build/**', 'public/build/**', 'app/generated/**', 'node_modules/**', '.data/**', 'test-results/**', 'bench-results/**'] },
+  { ignores: ['build/**', 'public/build/**', 'app/generated/**', 'node_modules/**', '.data/**', 'test-results/**', 'bench-results/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,3 +1,4 @@
+import { unreadCount } from '~/services/notifications/notify.server.ts'
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     locale: getLocale(request),
     csrfToken: csrfTokenFor(context.csrfCookie),
-    actor: actor ? { userId: actor.userId, displayName: actor.displayName } : null,
+    actor: actor ? { userId: actor.userId, displayName: actor.displayName, unread: await unreadCount(actor.userId) } : null,
   }
 }
 

@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../app/generated/prisma/client.ts'
 import { PlatformLevel as L, PlatformMode as M, Role as R } from '../app/generated/prisma/enums.ts'
 import { hashPassword } from '../app/services/auth/password.server.ts'
+import { seedTaxonomy } from './taxonomy/seed-taxonomy.ts'
 
 export const DEMO_PASSWORD = 'Hunan2026'
 
@@ -53,6 +54,7 @@ export const DEMO_USERS: U[] = [
 ]
 
 export async function seed(prisma: PrismaClient) {
+  await seedTaxonomy(prisma)
   const ids = new Map<string, { id: string; path: string }>()
   for (const p of DEMO_PLATFORMS) {
     const parent = p.parent ? ids.get(p.parent) : undefined

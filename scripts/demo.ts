@@ -5,7 +5,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { ROOT, SetupError, ensureMeilisearch, ensurePostgres, ensureRedis } from './lib/services.ts'
+import { ROOT, SetupError, ensureMediaTools, ensureMeilisearch, ensurePostgres, ensureRedis } from './lib/services.ts'
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -28,6 +28,7 @@ function run(cmd: string, args: string[]) {
 try {
   await ensurePostgres(env.DATABASE_URL!)
   await ensureRedis(env.REDIS_URL!)
+  ensureMediaTools()
   const meili = await ensureMeilisearch(env.MEILI_URL!, env.MEILI_MASTER_KEY!)
   if (meili) children.push(meili)
 } catch (e) {
@@ -41,6 +42,11 @@ try {
 run(tsx, ['scripts/db/migrate.ts'])
 run(tsx, ['scripts/db/seed.ts'])
 run(path.join(ROOT, 'node_modules/.bin/remix'), ['build'])
+// Sample lesson media through the real ingest path; the workers started below process it.
+run(tsx, ['scripts/db/seed-media.ts'])
+// A published catalogue in teachers' wording plus generated resources across the textbooks,
+// indexed for search through the real reindex path.
+run(tsx, ['scripts/catalogue/seed.ts', process.env.DEMO_GENERATED ?? '2000'])
 
 for (const [name, file] of [['web', 'app/server/index.ts'], ['workers', 'workers/index.ts']] as const) {
   const child = spawn(tsx, [file], { stdio: 'inherit', env: { ...env, ERC_SERVICE: name }, cwd: ROOT })

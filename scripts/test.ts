@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { ROOT, SetupError, ensureChromium, ensurePostgres, ensureRedis } from './lib/services.ts'
+import { ROOT, SetupError, ensureChromium, ensureMediaTools, ensurePostgres, ensureRedis } from './lib/services.ts'
+import { ensureCephInstalled } from './lib/rgw.ts'
 import { TEST } from '../test/setup/test-config.ts'
 
 const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name)
@@ -25,6 +26,9 @@ try {
   await ensurePostgres(`${TEST.pgBase}/postgres`)
   await ensureRedis(TEST.redisUrl)
   ensureChromium()
+  ensureMediaTools()
+  // The S3 driver's tests run on a throwaway Ceph RGW (ADR 0008).
+  ensureCephInstalled()
 } catch (e) {
   if (e instanceof SetupError) {
     console.error(`cannot set up the test services: ${e.message}`)

@@ -14,6 +14,10 @@ export const search = singleton('meilisearch', () =>
     // identity encoding and the same queries take ~3 ms.
     requestInit: { headers: { 'accept-encoding': 'identity' } },
     timeout: 5_000,
+    // Index settings and big batches are applied asynchronously; on a shared 2-core machine
+    // under test load a task can sit queued for well over the client's 5 s default (a CI
+    // run failed that way). Waiting is never on a request path, so wait generously.
+    defaultWaitOptions: { timeout: 120_000, interval: 50 },
   }),
 )
 

@@ -1,27 +1,59 @@
 /**
  * Every object key is built here, so originals and derivatives stay apart and a key can never
- * be steered by user input (ids are checked; file names never appear in keys).
- *   originals/<platformId>/<resourceId>/<uploadId>
- *   derived/<platformId>/<resourceId>/<kind>/<name>
+ * be steered by user input (ids are checked; uploaders' file names never appear in keys).
+ *   originals/<platformId>/<resourceId>/<fileId>            the uploaded bytes
+ *   derived/<platformId>/<resourceId>/<fileId>/<output>/…   what processing made of them
  */
 const SAFE_ID = /^[a-z0-9]{8,40}$/i
-const SAFE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,120}$/
+const SAFE_SEGMENT = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,120}$/
 
 function id(v: string, what: string) {
   if (!SAFE_ID.test(v)) throw new Error(`unsafe ${what} in object key`)
   return v
 }
 
+function relPath(rel: string) {
+  const parts = rel.split('/')
+  if (!parts.every((p) => SAFE_SEGMENT.test(p) && p !== '..' && !p.includes('..'))) throw new Error('unsafe derivative path in object key')
+  return rel
+}
+
+export type FileRef = { platformId: string; resourceId: string; fileId: string }
+
 export const objectKeys = {
-  original: (platformId: string, resourceId: string, uploadId: string) =>
-    `originals/${id(platformId, 'platformId')}/${id(resourceId, 'resourceId')}/${id(uploadId, 'uploadId')}`,
-  derived: (platformId: string, resourceId: string, kind: 'hls' | 'poster' | 'pages' | 'text' | 'image' | 'audio' | 'subtitle' | 'storyboard', name: string) => {
-    if (!SAFE_NAME.test(name) || name.includes('..')) throw new Error('unsafe derivative name in object key')
-    return `derived/${id(platformId, 'platformId')}/${id(resourceId, 'resourceId')}/${kind}/${name}`
-  },
+  original: (f: FileRef) => `originals/${id(f.platformId, 'platformId')}/${id(f.resourceId, 'resourceId')}/${id(f.fileId, 'fileId')}`,
+  /** Prefix of everything derived from one file (ends with "/"). */
+  derivedPrefix: (f: FileRef) => `derived/${id(f.platformId, 'platformId')}/${id(f.resourceId, 'resourceId')}/${id(f.fileId, 'fileId')}/`,
+  derived: (f: FileRef, rel: string) => objectKeys.derivedPrefix(f) + relPath(rel),
   healthProbe: () => `system/readiness-probe`,
+}
+
+/** The file an original key belongs to, or null. */
+export function parseOriginalKey(key: string): FileRef | null {
+  const m = /^originals\/([a-z0-9]{8,40})\/([a-z0-9]{8,40})\/([a-z0-9]{8,40})$/i.exec(key)
+  return m ? { platformId: m[1]!, resourceId: m[2]!, fileId: m[3]! } : null
 }
 
 export function isValidKey(key: string) {
   return /^(originals|derived|system)\/[a-zA-Z0-9._/-]+$/.test(key) && !key.split('/').includes('..')
+}
+
+const TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+  mp4: 'video/mp4',
+  m4a: 'audio/mp4',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  vtt: 'text/vtt; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  pdf: 'application/pdf',
+  json: 'application/json',
+}
+
+/** Content type of a derivative from its extension (we name every derivative ourselves). */
+export function contentTypeFor(key: string) {
+  return TYPES[key.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream'
 }

@@ -9,11 +9,24 @@ const { logger } = await import('../app/lib/logger.server.ts')
 const { prisma } = await import('../app/lib/db.server.ts')
 const { startWorkers } = await import('./runner.ts')
 const { queue } = await import('./queue.ts')
+const { checkTools, INSTALL_HINT } = await import('./media/tools.ts')
+const { sweepWorkdirs } = await import('./media/workdir.ts')
 
 env()
 await prisma.$queryRaw`SELECT 1`
-const w = startWorkers({ concurrency: 2 })
-logger.info('workers started')
+// Processing needs ffmpeg (with libx264 and aac), ffprobe, LibreOffice and poppler. Say exactly
+// what is missing rather than failing every job later.
+const tools = await checkTools()
+if (!tools.ok) {
+  logger.fatal({ missing: tools.missing }, `processing tools missing: ${tools.missing.join(', ')}. Install them with: ${INSTALL_HINT}`)
+  process.exit(1)
+}
+logger.info({ tools: tools.versions }, 'processing tools found')
+await sweepWorkdirs()
+const w = startWorkers()
+// Every six hours, sweep storage for objects no row accounts for (one schedule however many workers).
+await queue.upsertJobScheduler('storage.sweep', { every: 6 * 3600_000 }, { name: 'storage.sweep', data: {} })
+logger.info({ concurrency: env().WORKER_CONCURRENCY }, 'workers started')
 
 let stopping = false
 async function shutdown(signal: string) {

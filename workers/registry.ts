@@ -5,6 +5,9 @@
 import type { z } from 'zod'
 import { jobPayloads, type JobName, type JobPayload } from '../app/lib/jobs.ts'
 import { sendMessageJob } from './jobs/send-message.ts'
+import { MEDIA_STEP_ATTEMPTS, mediaStepJob } from './jobs/media-step.ts'
+import { sweepOrphans } from '../app/services/media/orphans.server.ts'
+import { syncResources } from '../search/resources-index.ts'
 
 export type JobDefinition<N extends JobName> = {
   payload: (typeof jobPayloads)[N] & z.ZodType<JobPayload<N>>
@@ -22,5 +25,33 @@ export const jobRegistry = {
     attempts: 5,
     backoff: { type: 'exponential', delay: 5_000 },
     timeoutMs: 30_000,
+  },
+  'media.step': {
+    payload: jobPayloads['media.step'],
+    handler: mediaStepJob,
+    attempts: MEDIA_STEP_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 10_000 },
+    // Each step enforces its own, duration-based limit and kills its tool (workers/media);
+    // this outer bound only catches a step that hangs outside any tool.
+    timeoutMs: 6 * 3600_000,
+  },
+  'storage.sweep': {
+    payload: jobPayloads['storage.sweep'],
+    handler: async (p) => {
+      await sweepOrphans({ graceMs: p.graceMs })
+    },
+    attempts: 1,
+    backoff: { type: 'fixed', delay: 60_000 },
+    timeoutMs: 3600_000,
+  },
+  'search.sync': {
+    payload: jobPayloads['search.sync'],
+    handler: async (p) => {
+      await syncResources(p.resourceIds)
+    },
+    // Meilisearch being down for a while must not lose a change: keep retrying for ~an hour.
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 2_000 },
+    timeoutMs: 300_000,
   },
 } satisfies { [N in JobName]: JobDefinition<N> }

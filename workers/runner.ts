@@ -25,7 +25,16 @@ async function runJob(job: Job) {
 }
 
 export function startWorkers(opts: { concurrency?: number; dispatchEveryMs?: number } = {}) {
-  const worker = new Worker(QUEUE_NAME, runJob, { connection: connection(), prefix: `${env().REDIS_PREFIX}:bull`, concurrency: opts.concurrency ?? 2 })
+  const worker = new Worker(QUEUE_NAME, runJob, {
+    connection: connection(),
+    prefix: `${env().REDIS_PREFIX}:bull`,
+    concurrency: opts.concurrency ?? env().WORKER_CONCURRENCY,
+    // A worker that dies mid-job (SIGKILL, power loss) stops renewing its lock; once it lapses,
+    // another worker takes the job over. Jobs are idempotent, so a second run is harmless.
+    lockDuration: env().WORKER_LOCK_MS,
+    stalledInterval: Math.max(1_000, Math.floor(env().WORKER_LOCK_MS / 2)),
+    maxStalledCount: 3,
+  })
   worker.on('failed', (job, err) => logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'))
   worker.on('error', (err) => logger.error({ err }, 'worker error'))
 

@@ -9,7 +9,7 @@ export function CsrfInput() {
 }
 
 type Failure = { ok: false; formError: MessageKey; formErrorParams?: Record<string, string | number>; fieldErrors: Partial<Record<string, MessageKey>> }
-export type ActionResult = Failure | { ok: true; message?: MessageKey } | undefined
+export type ActionResult = Failure | { ok: true; message?: MessageKey; messageParams?: Record<string, string | number> } | undefined
 
 export function fieldError(result: unknown, name: string): MessageKey | undefined {
   const r = result as Failure | undefined
@@ -29,7 +29,7 @@ export function FormMessage({ result }: { result: unknown }) {
   if (r.message)
     return (
       <p className="alert alert-ok" role="status">
-        {t(r.message)}
+        {t(r.message, r.messageParams)}
       </p>
     )
   return null

@@ -27,15 +27,44 @@ const schema = z
     S3_BUCKET: z.string().default('erc'),
     S3_ACCESS_KEY: z.string().default(''),
     S3_SECRET_KEY: z.string().default(''),
-    MESSAGE_TRANSPORT: z.enum(['log', 'memory']).default('log'),
+    /** log: messages go to the log (development); memory: kept in-process (tests); smtp: e-mail
+     * through SMTP_URL (SMS still goes to the log: no SMS gateway is configured). */
+    MESSAGE_TRANSPORT: z.enum(['log', 'memory', 'smtp']).default('log'),
+    /** smtp://user:password@host:port (smtps:// for TLS from the start). */
+    SMTP_URL: z.string().default(''),
+    MAIL_FROM: z.string().default('湖南省教育资源云 <noreply@example.cn>'),
     DEFAULT_PLATFORM_SLUG: z.string().default('hunan'),
     SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+    // Ingest limits (see app/services/media/limits.server.ts). Sizes in MB.
+    UPLOAD_MAX_VIDEO_MB: z.coerce.number().positive().default(4096),
+    UPLOAD_MAX_AUDIO_MB: z.coerce.number().positive().default(500),
+    UPLOAD_MAX_DOCUMENT_MB: z.coerce.number().positive().default(300),
+    UPLOAD_MAX_IMAGE_MB: z.coerce.number().positive().default(50),
+    UPLOAD_MAX_SUBTITLE_MB: z.coerce.number().positive().default(2),
+    VIDEO_MAX_SECONDS: z.coerce.number().positive().default(3 * 3600),
+    IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(80_000_000),
+    /** A DOCX/PPTX/XLSX whose entries would unpack to more than this is refused (zip bombs). */
+    DOCUMENT_MAX_UNPACKED_MB: z.coerce.number().positive().default(1024),
+    DOCUMENT_MAX_PREVIEW_PAGES: z.coerce.number().int().positive().default(300),
+    // Processing tools: explicit paths win; otherwise ffmpeg-static if its binary exists, else PATH.
+    FFMPEG_PATH: z.string().optional(),
+    FFPROBE_PATH: z.string().optional(),
+    SOFFICE_PATH: z.string().default('soffice'),
+    /** Scratch space for processing; every step gets its own folder, removed afterwards. */
+    WORK_DIR: z.string().default(''),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    /** How long a job's lock lasts before another worker may take over a crashed one. */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+    /** Multiplies every processing step's timeout (tests shrink it to prove the kill works). */
+    MEDIA_TIMEOUT_FACTOR: z.coerce.number().positive().default(1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && (!env.S3_ACCESS_KEY || !env.S3_SECRET_KEY))
       ctx.addIssue({ code: 'custom', path: ['S3_ACCESS_KEY'], message: 'S3_ACCESS_KEY and S3_SECRET_KEY are required when STORAGE_DRIVER=s3' })
+    if (env.MESSAGE_TRANSPORT === 'smtp' && !/^smtps?:\/\//.test(env.SMTP_URL))
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'SMTP_URL (smtp:// or smtps://) is required when MESSAGE_TRANSPORT=smtp' })
     if (env.NODE_ENV === 'production' && env.SESSION_SECRET.startsWith('dev-only'))
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'set a real SESSION_SECRET in production' })
   })

@@ -5,7 +5,7 @@
  */
 import type { MessageKey } from './i18n/index.ts'
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'VALIDATION' | 'CONFLICT' | 'RATE_LIMITED' | 'CSRF'
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'VALIDATION' | 'CONFLICT' | 'RATE_LIMITED' | 'CSRF' | 'TOO_LARGE' | 'UNSUPPORTED'
 
 const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -15,6 +15,8 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   CSRF: 403,
+  TOO_LARGE: 413,
+  UNSUPPORTED: 415,
 }
 
 export class AppError extends Error {
@@ -36,6 +38,9 @@ export const unauthenticated = () => new AppError('UNAUTHENTICATED', 'auth.signI
 export const validation = (fields: Partial<Record<string, MessageKey>>, key: MessageKey = 'form.invalid') => new AppError('VALIDATION', key, fields)
 export const conflict = (key: MessageKey, fields: Partial<Record<string, MessageKey>> = {}) => new AppError('CONFLICT', key, fields)
 export const rateLimited = (retryAfterSeconds: number) => new AppError('RATE_LIMITED', 'auth.tooManyAttempts', {}, { minutes: Math.ceil(retryAfterSeconds / 60) })
+
+export const tooLarge = (key: MessageKey, params: Record<string, string | number>) => new AppError('TOO_LARGE', key, {}, params)
+export const unsupported = (key: MessageKey, params: Record<string, string | number> = {}) => new AppError('UNSUPPORTED', key, {}, params)
 
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError

@@ -12,8 +12,19 @@ export const jobPayloads = {
     subject: z.string().max(200),
     body: z.string().max(4000),
   }),
+  /** One processing step of one uploaded file (see app/services/media/steps.server.ts). */
+  'media.step': z.object({
+    fileId: z.string().regex(/^[a-z0-9]{8,40}$/i),
+    step: z.enum(['probe', 'transcode', 'poster', 'audio', 'convert', 'pages', 'text', 'image', 'subtitle']),
+    run: z.number().int().min(1),
+  }),
+  /** Removes stored objects no database row accounts for (app/services/media/orphans.server.ts). */
+  'storage.sweep': z.object({ graceMs: z.number().int().min(0).optional() }),
+  /** Brings these resources' search documents in line with PostgreSQL (search/resources-index.ts). */
+  'search.sync': z.object({ resourceIds: z.array(z.string().regex(/^[a-z0-9]{8,40}$/i)).min(1).max(1_000) }),
 } as const
 
+export type MediaStepName = z.infer<(typeof jobPayloads)['media.step']>['step']
 export type JobName = keyof typeof jobPayloads
 export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloads)[N]>
 export const QUEUE_NAME = 'erc-jobs'

@@ -14,16 +14,24 @@ import { findChildPlatforms } from '~/models/platform.server.ts'
 import { grantRole, revokeRole, setUserStatus } from '~/services/platform/manage-roles.server.ts'
 import { listAuditLog, listPlatformMembers } from '~/services/platform/read-platform-admin.server.ts'
 import { updatePlatformBranding } from '~/services/platform/update-platform-branding.server.ts'
+import { updateSensitiveWords } from '~/services/safety/sensitive-words.server.ts'
+import { updateReviewRules } from '~/services/review/rules-config.server.ts'
+import { CRITERIA } from '~/lib/review-codes.ts'
+import type { MessageKey } from '~/lib/i18n/index.ts'
+import { prisma } from '~/lib/db.server.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'platform.admin')
   try {
-    const [members, audit, children] = await Promise.all([
+    const [members, audit, children, words] = await Promise.all([
       listPlatformMembers(actor, platform.id),
       listAuditLog(actor, platform.id, { take: 50, includeDescendants: true }),
       findChildPlatforms(platform.id),
+      prisma.platform.findUniqueOrThrow({ where: { id: platform.id }, select: { sensitiveWords: true, reviewRequired: true, reviewersNeeded: true, reviewCriteria: true, reviewPassScore: true } }),
     ])
     return {
+      sensitiveWords: words.sensitiveWords.join('\n'),
+      rules: { reviewRequired: words.reviewRequired, reviewersNeeded: words.reviewersNeeded, reviewCriteria: words.reviewCriteria, reviewPassScore: words.reviewPassScore },
       members,
       audit: audit.map((a) => ({ id: a.id, at: a.at.toISOString(), action: a.action, actorName: a.actorName, target: a.targetType ? `${a.targetType}` : '' })),
       children: children.map((c) => ({ slug: c.slug, name: c.name, level: c.level, mode: c.mode, status: c.status })),
@@ -49,6 +57,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           logoUrl: formString(form, 'logoUrl', 1000),
         }, meta)
         return { ok: true as const, message: 'admin.brandingSaved' as const }
+      case 'review-rules':
+        await updateReviewRules(actor, platform.id, {
+          reviewRequired: form.get('reviewRequired') === 'on',
+          reviewersNeeded: Number(formString(form, 'reviewersNeeded', 2)),
+          reviewCriteria: form.getAll('reviewCriteria').filter((v): v is string => typeof v === 'string').slice(0, 10),
+          reviewPassScore: Number(formString(form, 'reviewPassScore', 5)),
+        }, meta)
+        return { ok: true as const, message: 'review.rulesSaved' as const }
+      case 'sensitive-words': {
+        const n = await updateSensitiveWords(actor, platform.id, formString(form, 'sensitiveWords', 100_000), meta)
+        return { ok: true as const, message: 'safety.saved' as const, messageParams: { n } }
+      }
       case 'grant':
         await grantRole(actor, { platformId: platform.id, identifier: formString(form, 'identifier', 300), role: formString(form, 'role', 40) }, meta)
         return { ok: true as const, message: 'admin.roleGranted' as const }
@@ -69,7 +89,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function Admin() {
   const t = useT()
-  const { members, audit, children } = useLoaderData<typeof loader>()
+  const data = useLoaderData<typeof loader>()
+  const { members, audit, children } = data
   const result = useActionData<typeof action>()
   const { platform } = usePlatformLayout()
   return (
@@ -87,6 +108,49 @@ export default function Admin() {
             <Field name="primaryColor" label="field.primaryColor" defaultValue={platform.primaryColor} result={result} />
             <Field name="accentColor" label="field.accentColor" defaultValue={platform.accentColor} result={result} />
             <Field name="logoUrl" label="field.logoUrl" defaultValue={platform.logoUrl ?? ''} result={result} />
+            <button type="submit" className="button">
+              {t('form.save')}
+            </button>
+          </Form>
+        </section>
+        <section className="card" aria-labelledby="rules-h">
+          <h2 id="rules-h">{t('review.rules')}</h2>
+          <Form method="post" className="stack" noValidate data-testid="review-rules">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="review-rules" />
+            <label>
+              <input type="checkbox" name="reviewRequired" defaultChecked={data.rules.reviewRequired} /> {t('review.rules.required')}
+            </label>
+            <label>
+              {t('review.rules.reviewers')}{' '}
+              <select name="reviewersNeeded" defaultValue={String(data.rules.reviewersNeeded)}>
+                <option value="1">1</option>
+                <option value="2">2</option>
+              </select>
+            </label>
+            <fieldset className="kp-list">
+              <legend>{t('review.rules.criteria')}</legend>
+              {CRITERIA.map((c) => (
+                <label key={c} className="kp">
+                  <input type="checkbox" name="reviewCriteria" value={c} defaultChecked={data.rules.reviewCriteria.includes(c)} /> {t(`review.criterion.${c}` as MessageKey)}
+                </label>
+              ))}
+            </fieldset>
+            <label>
+              {t('review.rules.passScore')} <input type="number" name="reviewPassScore" min={1} max={5} step={0.5} defaultValue={data.rules.reviewPassScore} />
+            </label>
+            <button type="submit" className="button">
+              {t('form.save')}
+            </button>
+          </Form>
+        </section>
+        <section className="card" aria-labelledby="words-h">
+          <h2 id="words-h">{t('safety.sensitiveWords')}</h2>
+          <Form method="post" className="stack" noValidate>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="sensitive-words" />
+            <p className="muted small">{t('safety.sensitiveWordsHint')}</p>
+            <textarea name="sensitiveWords" rows={5} defaultValue={data.sensitiveWords} aria-label={t('safety.sensitiveWords')} data-testid="sensitive-words" />
             <button type="submit" className="button">
               {t('form.save')}
             </button>

@@ -8,11 +8,32 @@ import { requirePlatform } from '~/lib/platform.server.ts'
 import { requestMeta, requireActor } from '~/lib/session.server.ts'
 import { changePassword } from '~/services/auth/change-password.server.ts'
 import { getMyProfile } from '~/services/auth/get-my-profile.server.ts'
+import { listMyUploads } from '~/services/resources/list-my-uploads.server.ts'
+import { listMyCollections } from '~/services/engagement/collections.server.ts'
+import { listMyDownloads, listMyRatings } from '~/services/engagement/usage.server.ts'
+import { pushesFor } from '~/services/review/push.server.ts'
+import type { MessageKey } from '~/lib/i18n/index.ts'
+
+/** 我的空间: one space per person — my uploads and their status, my collections, my downloads,
+ * my ratings, and my account. */
+const TABS = ['uploads', 'pushed', 'collections', 'downloads', 'ratings', 'account'] as const
+type Tab = (typeof TABS)[number]
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const platform = await requirePlatform(context, params.slug)
   const actor = await requireActor(request, context, platform.slug)
-  return { profile: await getMyProfile(actor.userId) }
+  const raw = new URL(request.url).searchParams.get('tab') ?? 'uploads'
+  const tab: Tab = (TABS as readonly string[]).includes(raw) ? (raw as Tab) : 'uploads'
+  return {
+    tab,
+    base: `/p/${platform.slug}`,
+    profile: tab === 'account' ? await getMyProfile(actor.userId) : null,
+    uploads: tab === 'uploads' ? await listMyUploads(actor, null, 100) : [],
+    collections: tab === 'collections' ? await listMyCollections(actor) : [],
+    downloads: tab === 'downloads' ? await listMyDownloads(actor) : [],
+    ratings: tab === 'ratings' ? await listMyRatings(actor) : [],
+    pushed: tab === 'pushed' ? await pushesFor(actor) : [],
+  }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -32,13 +53,123 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   })
 }
 
+function when(iso: string) {
+  return new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })
+}
+
 export default function MySpace() {
   const t = useT()
-  const { profile } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>()
+  const data = useLoaderData<typeof loader>()
+  const { tab, base } = data
   return (
     <section>
       <h1>{t('me.title')}</h1>
+      <nav className="tabs" aria-label={t('me.title')}>
+        {TABS.map((x) => (
+          <Link key={x} to={`${base}/me?tab=${x}`} aria-current={tab === x ? 'page' : undefined} data-testid={`tab-${x}`}>
+            {t(`me.tab.${x}` as MessageKey)}
+          </Link>
+        ))}
+      </nav>
+      {tab === 'uploads' && (
+        <div className="table-wrap" data-testid="my-uploads">
+          {data.uploads.length === 0 ? (
+            <p className="empty">
+              {t('me.noUploads')} <Link to={`${base}/upload`}>{t('nav.upload')}</Link>
+            </p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('me.col.title')}</th>
+                  <th>{t('me.col.status')}</th>
+                  <th>{t('me.col.processing')}</th>
+                  <th>{t('me.col.platform')}</th>
+                  <th>{t('me.col.usage')}</th>
+                  <th>{t('me.col.date')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.uploads.map((u) => (
+                  <tr key={u.id}>
+                    <td>
+                      <Link to={`/p/${u.platformSlug}/r/${u.id}`}>{u.title}</Link>
+                    </td>
+                    <td data-testid="upload-status">{t(`resource.status.${u.status}` as MessageKey)}</td>
+                    <td>{u.fileStatus ? t(`file.status.${u.fileStatus}` as MessageKey) : '—'}{u.errorKey && <span className="field-error"> · {t(u.errorKey as MessageKey)}</span>}</td>
+                    <td>{u.platformName}</td>
+                    <td className="small">{u.status === 'PUBLISHED' ? t('me.usage', { views: u.views, downloads: u.downloads, n: u.ratingCount }) : '—'}</td>
+                    <td>{when(u.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+      {tab === 'collections' && (
+        <div data-testid="my-collections" className="stack">
+          {data.collections.length === 0 && <p className="empty">{t('me.noCollections')}</p>}
+          {data.collections.map((c) => (
+            <section key={c.id} className="card" data-testid="collection">
+              <h2>
+                {c.name} <span className="muted small">{t('me.itemCount', { n: c.count })}</span>
+              </h2>
+              <ul>
+                {c.items.map((i) => (
+                  <li key={i.id}>
+                    <Link to={`/p/${i.platformSlug}/r/${i.id}`}>{i.title}</Link> <span className="muted small">· {t(`resourceType.${i.resourceType as 'COURSEWARE'}`)} · {when(i.addedAt)}</span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      )}
+      {tab === 'pushed' && (
+        <ul data-testid="my-pushed">
+          {data.pushed.length === 0 && <p className="empty">{t('push.none')}</p>}
+          {data.pushed.map((p) => (
+            <li key={p.id}>
+              <Link to={p.link}>{p.title}</Link>{' '}
+              <span className="muted small">
+                · {t('push.from', { platform: p.from })} · {when(p.at)}
+                {p.note && <> · {p.note}</>}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {tab === 'downloads' && (
+        <ul data-testid="my-downloads">
+          {data.downloads.length === 0 && <p className="empty">{t('me.noDownloads')}</p>}
+          {data.downloads.map((d) => (
+            <li key={d.id}>
+              <Link to={`/p/${d.platformSlug}/r/${d.id}`}>{d.title}</Link> <span className="muted small">· {when(d.at)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {tab === 'ratings' && (
+        <ul data-testid="my-ratings">
+          {data.ratings.length === 0 && <p className="empty">{t('me.noRatings')}</p>}
+          {data.ratings.map((r) => (
+            <li key={r.id}>
+              <Link to={`/p/${r.platformSlug}/r/${r.id}`}>{r.title}</Link> <span className="stars">{'★'.repeat(r.score)}</span> <span className="muted small">· {when(r.at)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {tab === 'account' && data.profile && <Account profile={data.profile} action={`${base}/me?tab=account`} />}
+    </section>
+  )
+}
+
+function Account({ profile, action: formAction }: { profile: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['profile']>; action: string }) {
+  const t = useT()
+  const result = useActionData<typeof action>()
+  return (
+    <>
       <div className="grid-2">
         <section className="card" aria-labelledby="profile-h">
           <h2 id="profile-h">{t('me.profile')}</h2>
@@ -71,7 +202,7 @@ export default function MySpace() {
         </section>
         <section className="card" aria-labelledby="pw-h">
           <h2 id="pw-h">{t('me.changePassword')}</h2>
-          <Form method="post" className="stack" noValidate>
+          <Form method="post" action={formAction} className="stack" noValidate>
             <CsrfInput />
             <FormMessage result={result} />
             <Field name="currentPassword" label="field.currentPassword" type="password" autoComplete="current-password" required result={result} />
@@ -83,6 +214,6 @@ export default function MySpace() {
           </Form>
         </section>
       </div>
-    </section>
+    </>
   )
 }

@@ -19,8 +19,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // What the navigation shows; every one of these is checked again by the service behind the page.
     nav: {
       upload: can(actor, 'resource.upload', platform),
-      review: can(actor, 'review.queue', platform),
+      review: can(actor, 'platform.moderate', platform),
       admin: can(actor, 'platform.admin', platform),
+      audit: can(actor, 'platform.audit.read', platform),
       signedIn: !!actor,
     },
   }
@@ -30,7 +31,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 function Shell({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('routes/p.$slug')
-  const root = useRouteLoaderData<{ actor: { displayName: string } | null }>('root')
+  const root = useRouteLoaderData<{ actor: { displayName: string; unread: number } | null }>('root')
   const t = useT()
   const locale = useLocale()
   const location = useLocation()
@@ -44,6 +45,7 @@ function Shell({ children }: { children: React.ReactNode }) {
     { to: `${base}/review`, label: t('nav.review'), show: nav.review },
     { to: `${base}/me`, label: t('nav.mySpace'), show: nav.signedIn },
     { to: `${base}/admin`, label: t('nav.admin'), show: nav.admin },
+    { to: `${base}/audit`, label: t('audit.title'), show: nav.audit },
   ].filter((i) => i.show)
   return (
     <div className="platform" style={style} data-platform={platform.slug}>
@@ -70,6 +72,13 @@ function Shell({ children }: { children: React.ReactNode }) {
             </Form>
             {root?.actor ? (
               <>
+                <Link to={`${base}/notifications`} className="bell" aria-label={t('notify.bell', { n: root.actor.unread })} data-testid="bell">
+                  {/* A drawn bell: emoji fonts are missing on many school machines. */}
+                  <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor" style={{ verticalAlign: '-3px' }}>
+                    <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+                  </svg>
+                  {root.actor.unread > 0 && <span className="bell-count">{root.actor.unread}</span>}
+                </Link>
                 <span className="muted user-name">{t('nav.signedInAs', { name: root.actor.displayName })}</span>
                 <Form method="post" action="/logout" className="inline">
                   <CsrfInput />

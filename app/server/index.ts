@@ -1,6 +1,6 @@
 /**
  * The web process: Express serving the Remix app, with the endpoints that must sit beside
- * it (health, signed file downloads; the tus upload and Stripe webhook endpoints join later).
+ * it: health, signed file downloads, signed media (HLS, previews), the tus upload endpoint.
  *   tsx app/server/index.ts        (after `remix build`)
  */
 import path from 'node:path'
@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url'
 import type { Server } from 'node:http'
 import express from 'express'
 import compression from 'compression'
+import { searchApi } from './search-api.ts'
 import { pinoHttp } from 'pino-http'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
@@ -18,9 +19,12 @@ import { redis } from '../lib/redis.server.ts'
 import { platformDirectory } from '../models/platform.server.ts'
 import { storage } from '../../storage/index.ts'
 import { verifyLocalUrl } from '../../storage/signed-url.ts'
-import { isValidKey } from '../../storage/keys.ts'
+import { isValidKey, parseOriginalKey } from '../../storage/keys.ts'
 import type { LocalDiskDriver } from '../../storage/local-driver.ts'
 import { healthz, readyz } from './health.ts'
+import { isLive, serveMedia } from './media.ts'
+import { sendText } from './plain-text.ts'
+import { TUS_PATH, tusHandler } from './uploads.ts'
 import { csrfCookie, rejectCrossSite, requestId, securityHeaders } from './security.ts'
 import type { RequestContext } from '../lib/context.ts'
 
@@ -58,20 +62,34 @@ export async function createApp(build: ServerBuild) {
   app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()))
 
   // Signed downloads from the local-disk store (S3 serves its own presigned URLs).
-  app.get('/files/*', (req, res) => {
+  app.get('/files/*', (req, res, next) => void serveOriginal(req, res).catch(next))
+  async function serveOriginal(req: express.Request, res: express.Response) {
     const key = decodeURIComponent(req.path.slice('/files/'.length))
-    if (storage.kind !== 'local' || !isValidKey(key) || !verifyLocalUrl(e.SESSION_SECRET, key, req.query)) {
-      res.status(403).type('text/plain; charset=utf-8').send('链接无效或已过期。')
+    // An original of a resource that was taken down (or deleted) stops downloading at once,
+    // even through a link signed before.
+    const original = parseOriginalKey(key)
+    if (storage.kind !== 'local' || !isValidKey(key) || !verifyLocalUrl(e.SESSION_SECRET, key, req.query) || (original && !(await isLive(original.fileId)))) {
+      sendText(req, res, 403, 'http.linkExpired')
       return
     }
     const name = typeof req.query.name === 'string' ? req.query.name : ''
     if (name) res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
     res.sendFile((storage as LocalDiskDriver).pathFor(key), { acceptRanges: true, cacheControl: false, dotfiles: 'deny' }, (err) => {
-      if (err && !res.headersSent) res.status(404).type('text/plain; charset=utf-8').send('文件不存在。')
+      if (err && !res.headersSent) sendText(req, res, 404, 'http.fileMissing')
     })
-  })
+  }
+
+  // Derivatives for players and viewers, under a signed, expiring prefix token.
+  app.get('/media/*', serveMedia)
+  app.head('/media/*', serveMedia)
+
+  // The search API (JSON, read-only, public within each portal's scope).
+  app.get('/p/:slug/api/search', (req, res, next) => void searchApi(req, res, next))
 
   app.use(rejectCrossSite)
+  // Resumable uploads (tus). After rejectCrossSite; the handler checks the session itself.
+  const tus = tusHandler()
+  app.all([TUS_PATH, `${TUS_PATH}/*`], (req, res, next) => void tus(req, res, next))
   app.use(csrfCookie(e.NODE_ENV === 'production'))
 
   app.all(

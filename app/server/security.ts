@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
+import { sendText } from './plain-text.ts'
 import { randomUUID } from 'node:crypto'
 import { CSRF_COOKIE, newCsrfCookieValue } from '../lib/csrf.server.ts'
 
@@ -36,7 +37,7 @@ export function rejectCrossSite(req: Request, res: Response, next: NextFunction)
     }
   } else if (origin === 'null') crossOrigin = true
   if (site === 'cross-site' || crossOrigin) {
-    res.status(403).type('text/plain; charset=utf-8').send('跨站请求已被拒绝。')
+    sendText(req, res, 403, 'http.crossSite')
     return
   }
   next()

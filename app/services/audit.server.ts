@@ -4,6 +4,10 @@ export type AuditAction =
   | 'auth.sign_in' | 'auth.sign_in_failed' | 'auth.sign_in_throttled' | 'auth.sign_out' | 'auth.register'
   | 'auth.password_change' | 'auth.password_reset_request' | 'auth.password_reset'
   | 'role.grant' | 'role.revoke' | 'user.disable' | 'user.enable' | 'platform.update'
+  | 'resource.upload_start' | 'resource.update' | 'resource.delete' | 'resource.processing_retry' | 'resource.publish'
+  | 'comment.create' | 'comment.report' | 'comment.hide' | 'comment.keep'
+  | 'review.submit' | 'review.resubmit' | 'review.claim' | 'review.assign' | 'review.decide' | 'review.settle' | 'review.recommend'
+  | 'resource.takedown' | 'resource.restore' | 'featured.select' | 'featured.arrange' | 'resource.report' | 'resource.report_handled' | 'featured.push'
 
 export type AuditEntry = {
   action: AuditAction

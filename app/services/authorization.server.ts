@@ -19,6 +19,8 @@ export type Action =
   | 'user.status.change'
   | 'resource.upload'
   | 'review.queue'
+  | 'resource.takedown'
+  | 'platform.moderate'
 
 type Reach = 'self' | 'descendants'
 type Rule = { role: Role; reach: Reach }
@@ -42,6 +44,11 @@ export const POLICY: Record<Action, Rule[]> = {
     { role: Role.PLATFORM_ADMIN, reach: 'self' },
   ],
   'review.queue': [{ role: Role.REVIEWER, reach: 'self' }],
+  // The host unit answers for what is published on it, and so do the platforms above it.
+  'resource.takedown': ADMINS,
+  // Moderating and curating what a platform shows (hiding comments, handling reports, 遴选 and
+  // 专题, seeing the review queue): its reviewers, and its admins and those above them.
+  'platform.moderate': [{ role: Role.REVIEWER, reach: 'self' }, ...ADMINS],
 }
 
 /** Roles a platform admin may hand out; the marketplace and province-wide roles are kept

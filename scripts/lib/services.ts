@@ -18,12 +18,13 @@ const log = (msg: string) => console.log(`[services] ${msg}`)
 
 export class SetupError extends Error {}
 
-function has(cmd: string) {
+export function has(cmd: string) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
 }
 
 let aptUpdated = false
-function aptInstall(pkgs: string[], why: string) {
+/** Installs Debian packages as root; otherwise a SetupError that says what to install. */
+export function aptInstall(pkgs: string[], why: string) {
   if (!isRoot || !has('apt-get')) throw new SetupError(`${why}: please install ${pkgs.join(' ')} (e.g. sudo apt-get install -y ${pkgs.join(' ')})`)
   log(`installing ${pkgs.join(' ')} with apt-get (${why})`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
@@ -157,4 +158,14 @@ export function ensureChromium() {
   const needFonts = !fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')
   const needChromium = !fs.existsSync(CHROMIUM)
   if (needChromium || needFonts) aptInstall([...(needChromium ? ['chromium'] : []), ...(needFonts ? ['fonts-noto-cjk'] : [])], 'end-to-end tests need Chromium and Chinese fonts')
+}
+
+/** The programs the workers run (docs/decisions/0007-media-tools.md); installed with apt when missing. */
+export function ensureMediaTools() {
+  const need: string[] = []
+  if (!has(process.env.FFMPEG_PATH || 'ffmpeg')) need.push('ffmpeg')
+  if (!has(process.env.SOFFICE_PATH || 'soffice')) need.push('libreoffice-writer', 'libreoffice-impress', 'libreoffice-calc')
+  if (!has('pdftoppm')) need.push('poppler-utils')
+  if (!fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')) need.push('fonts-noto-cjk')
+  if (need.length) aptInstall(need, 'processing uploads needs ffmpeg, LibreOffice, poppler and Chinese fonts')
 }

@@ -34,12 +34,14 @@ await applyMigrations(`${TEST.pgBase}/${DB}`)
 
 const env: NodeJS.ProcessEnv = {
   ...process.env, NODE_ENV: 'production' as const, PORT: String(PORT), APP_URL: BASE, DATABASE_URL: `${TEST.pgBase}/${DB}`,
-  REDIS_URL: TEST.redisUrl, REDIS_PREFIX: 'ercbench', MEILI_URL: TEST.meiliUrl, MEILI_MASTER_KEY: TEST.meiliKey,
+  REDIS_URL: TEST.redisUrl, REDIS_PREFIX: 'ercbench', MEILI_URL: TEST.meiliUrl, MEILI_MASTER_KEY: TEST.meiliKey, MEILI_INDEX_PREFIX: 'benchweb',
   SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', LOG_LEVEL: 'warn',
   // The bench signs in far more often than a person would; lift the throttle for it.
   SIGNIN_MAX_FAILURES: '1000000', STORAGE_LOCAL_ROOT: path.join(ROOT, '.data/bench-storage'),
 }
 execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/db/seed.ts'], { cwd: ROOT, env, stdio: 'ignore' })
+// A published, indexed catalogue, so that the home page shows what it shows in use (newest resources).
+execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/catalogue/seed.ts', '500'], { cwd: ROOT, env, stdio: 'ignore' })
 execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], { cwd: ROOT, env, stdio: 'ignore' })
 const server: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['app/server/index.ts'], { cwd: ROOT, env, stdio: 'inherit' })
 for (let i = 0; ; i++) {

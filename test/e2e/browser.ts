@@ -26,3 +26,12 @@ export function watchErrors(page: Page) {
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
 }
+
+/** Signs in through the real form of a platform and waits to leave the sign-in page. */
+export async function signIn(page: Page, base: string, phone: string, slug = 'liling') {
+  await page.goto(`${base}/p/${slug}/login`)
+  await page.getByLabel('手机号或邮箱').fill(phone)
+  await page.getByLabel('密码').fill('Hunan2026')
+  await page.getByRole('button', { name: '登录' }).click()
+  await page.waitForURL((u) => !u.pathname.includes('/login'))
+}

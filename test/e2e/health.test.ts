@@ -9,7 +9,8 @@ const kids: ChildProcess[] = []
 afterAll(() => kids.forEach((k) => k.kill('SIGKILL')))
 
 function startServer(port: number, extra: Record<string, string>) {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['app/server/index.ts'], { cwd: ROOT, env: e2eEnv({ PORT: String(port), ...extra }), stdio: 'ignore' })
+  // node itself, not the tsx wrapper: SIGKILL on the wrapper would orphan the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/index.ts'], { cwd: ROOT, env: e2eEnv({ PORT: String(port), ...extra }), stdio: 'ignore' })
   kids.push(child)
   return waitForHttp(`http://127.0.0.1:${port}/healthz`)
 }

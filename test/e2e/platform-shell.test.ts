@@ -49,7 +49,7 @@ describe('a county virtual platform at its own address', () => {
     const own = await page.goto(`http://liling.localhost:${PORT}/p/liling/admin`)
     expect(own?.status()).toBe(403)
 
-    await page.goto(`http://liling.localhost:${PORT}/p/liling/me`)
+    await page.goto(`http://liling.localhost:${PORT}/p/liling/me?tab=account`)
     await expect(page.getByTestId('me-name').textContent()).resolves.toBe('陈晓梅')
     await shot(page, '04-liling-my-space')
     expect(errors).toEqual([])

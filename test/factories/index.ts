@@ -1,5 +1,6 @@
 /** Test data through the real services, so invariants hold. */
 import { prisma } from '~/lib/db.server.ts'
+import { isAppError } from '~/lib/errors.ts'
 import { createSession, getActorForSession } from '~/services/auth/sessions.server.ts'
 import { seed, DEMO_PASSWORD } from '../../prisma/seed.ts'
 
@@ -33,3 +34,24 @@ export const PHONES = {
   lilingTeacher2: '13800000034',
   xiangtanxianTeacher: '13800000041',
 } as const
+
+/** What a service call ended with: 'OK', or the code of the application error it threw. */
+export async function outcomeOf(p: Promise<unknown>) {
+  try {
+    await p
+    return 'OK'
+  } catch (e) {
+    if (isAppError(e)) return e.code
+    throw e
+  }
+}
+
+/** Polls until `check` holds (asynchronous effects: the outbox, the worker, the index). */
+export async function until(check: () => Promise<boolean>, ms = 20_000) {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('condition not met in time')
+}

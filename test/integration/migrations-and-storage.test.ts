@@ -14,7 +14,7 @@ describe('migrations', () => {
 })
 
 describe('local-disk storage driver', () => {
-  const key = objectKeys.derived('cplatform0001', 'cresource0001', 'text', 'extract.txt')
+  const key = objectKeys.derived({ platformId: 'cplatform0001', resourceId: 'cresource0001', fileId: 'cfile0000001' }, 'text/extract.txt')
 
   it('puts, reads (whole and a range), lists and removes; signed URLs expire', async () => {
     await storage.check()
@@ -40,7 +40,7 @@ describe('local-disk storage driver', () => {
 
   it('refuses keys that would leave the storage root', async () => {
     await expect(storage.put('originals/../../etc/passwd', Buffer.from('x'))).rejects.toThrow(/invalid object key/)
-    expect(() => objectKeys.derived('cplatform0001', 'cresource0001', 'text', '../x')).toThrow()
-    expect(() => objectKeys.original('../../x', 'cresource0001', 'cupload00001')).toThrow()
+    expect(() => objectKeys.derived({ platformId: 'cplatform0001', resourceId: 'cresource0001', fileId: 'cfile0000001' }, 'text/../x')).toThrow()
+    expect(() => objectKeys.original({ platformId: '../../x', resourceId: 'cresource0001', fileId: 'cupload00001' })).toThrow()
   })
 })

@@ -53,13 +53,19 @@ export default async function setup() {
   const env = e2eEnv()
   const tsx = path.join(ROOT, 'node_modules/.bin/tsx')
   execFileSync(tsx, ['scripts/db/seed.ts'], { cwd: ROOT, env, stdio: 'ignore' })
+  // A published, indexed catalogue: the hand-written resources and 300 generated ones.
+  execFileSync(tsx, ['scripts/catalogue/seed.ts', '300'], { cwd: ROOT, env, stdio: 'ignore' })
   fs.mkdirSync(path.join(ROOT, 'test-results/e2e'), { recursive: true })
   const log = fs.openSync(path.join(ROOT, 'test-results/e2e/server.log'), 'w')
-  const web = spawn(tsx, ['app/server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
-  const workers = spawn(tsx, ['workers/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
+  // node itself rather than the tsx wrapper, so that signals reach the processes we stop.
+  const web = spawn(process.execPath, ['--import', 'tsx', 'app/server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
+  const workers = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
   await waitForHttp(`http://127.0.0.1:${TEST.e2ePort}/readyz`)
   return async () => {
-    web.kill('SIGTERM')
-    workers.kill('SIGTERM')
+    const stopped = (c: typeof web) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())))
+    for (const c of [web, workers]) c.kill('SIGTERM')
+    const force = setTimeout(() => [web, workers].forEach((c) => c.kill('SIGKILL')), 10_000)
+    await Promise.all([stopped(web), stopped(workers)])
+    clearTimeout(force)
   }
 }

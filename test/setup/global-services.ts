@@ -1,7 +1,8 @@
 /** Once per test run: make sure PostgreSQL, Redis and a test Meilisearch are up, and build a
  * migrated template database that every test file copies (CREATE DATABASE … TEMPLATE). */
 import pg from 'pg'
-import { ensureMeilisearch, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
+import { ensureMediaTools, ensureMeilisearch, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
+import { generateFixtures } from '../fixtures/generate.ts'
 import { applyMigrations } from '../../scripts/db/schema-engine.ts'
 import { TEST } from './test-config.ts'
 
@@ -23,6 +24,8 @@ async function prepare() {
   await admin.query(`DROP DATABASE IF EXISTS ${TEST.templateDb} WITH (FORCE)`)
   await admin.end()
   await applyMigrations(`${TEST.pgBase}/${TEST.templateDb}`)
+  ensureMediaTools()
+  await generateFixtures()
   return async () => {
     meili?.kill('SIGTERM')
   }

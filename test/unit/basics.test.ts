@@ -27,8 +27,10 @@ describe('i18n', () => {
     expect(translator('en')('home.welcome', { name: 'Liling' })).toBe('Welcome to Liling')
   })
   it('no Chinese text is hard-coded in components or routes', () => {
-    const dirs = ['app/routes', 'app/components', 'app/root.tsx']
-    const files = dirs.flatMap((d) => (fs.statSync(d).isDirectory() ? fs.readdirSync(d).map((f) => path.join(d, f)) : [d]))
+    const dirs = ['app/routes', 'app/components', 'app/server', 'app/root.tsx']
+    const files = dirs.flatMap((d) =>
+      fs.statSync(d).isDirectory() ? (fs.readdirSync(d, { recursive: true }) as string[]).map((f) => path.join(d, f)).filter((f) => fs.statSync(f).isFile()) : [d],
+    )
     for (const f of files) {
       const code = fs.readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')
       // Only fallback <title> text in meta functions may carry Chinese (the product's name).

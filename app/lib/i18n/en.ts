@@ -1,4 +1,7 @@
 import type { zhCN } from './zh-CN.ts'
+import { enMedia } from './en.media.ts'
+import { enReview } from './en.review.ts'
+import { enCatalogue } from './en.catalogue.ts'
 
 export const en: Record<keyof typeof zhCN, string> = {
   'app.name': 'Education Resource Cloud',
@@ -182,4 +185,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'common.yes': 'Yes',
   'common.no': 'No',
   'common.none': 'None',
+  ...enMedia,
+  ...enCatalogue,
+  ...enReview,
 }

@@ -1,4 +1,8 @@
 /** Chinese (simplified) is the product's first language and the source of every key. */
+import { zhCNMedia } from './zh-CN.media.ts'
+import { zhCNReview } from './zh-CN.review.ts'
+import { zhCNCatalogue } from './zh-CN.catalogue.ts'
+
 export const zhCN = {
   'app.name': '教育资源云',
   'app.skipToContent': '跳到主要内容',
@@ -181,4 +185,7 @@ export const zhCN = {
   'common.yes': '是',
   'common.no': '否',
   'common.none': '无',
+  ...zhCNMedia,
+  ...zhCNCatalogue,
+  ...zhCNReview,
 } as const

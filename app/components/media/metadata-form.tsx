@@ -1,0 +1,119 @@
+/** Title, description, type and curriculum position of a draft, saved without leaving the page. */
+import { useState } from 'react'
+import { INTENDED_USERS, LANGUAGES, LICENCES, RESOURCE_TYPES } from '~/lib/curriculum.ts'
+import { CurriculumPicker } from './curriculum-picker.tsx'
+import type { MessageKey } from '~/lib/i18n/index.ts'
+import { useT } from '../i18n.tsx'
+
+export type Draft = {
+  title: string
+  description: string
+  resourceType: string
+  curriculumPath: string[]
+  knowledgePoints: string[]
+  keywords: string[]
+  language: string
+  intendedUsers: string[]
+  licence: string
+  author: string
+  provider: string
+  version: string
+  price: string
+}
+
+/** A select over a list of codes whose labels are the i18n keys `<prefix>.<code>`. */
+function CodeSelect({ label, name, codes, prefix, defaultValue }: { label: MessageKey; name: string; codes: readonly string[]; prefix: string; defaultValue: string }) {
+  const t = useT()
+  return (
+    <label>
+      {t(label)}
+      <select name={name} defaultValue={defaultValue}>
+        {codes.map((c) => (
+          <option key={c} value={c}>
+            {t(`${prefix}.${c}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
+export function MetadataForm({ base, csrfToken, resourceId, initial }: { base: string; csrfToken: string; resourceId: string; initial: Partial<Draft> }) {
+  const t = useT()
+  const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'error'>('idle')
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [message, setMessage] = useState('')
+  return (
+    <form
+      className="meta-form"
+      data-testid="meta-form"
+      onSubmit={async (e) => {
+        e.preventDefault()
+        setState('saving')
+        const form = new FormData(e.currentTarget)
+        form.set('_csrf', csrfToken)
+        form.set('intent', 'meta')
+        const res = await fetch(`${base}/api/resources/${resourceId}`, { method: 'POST', body: form }).catch(() => null)
+        const body = res ? ((await res.json().catch(() => ({}))) as { ok?: boolean; error?: string; fields?: Record<string, string> }) : {}
+        setErrors(body.fields ?? {})
+        setMessage(body.ok ? '' : (body.error ?? t('upload.error.network')))
+        setState(body.ok ? 'saved' : 'error')
+      }}
+      onChange={() => state === 'saved' && setState('idle')}
+    >
+      <label>
+        {t('upload.meta.title')}
+        <input name="title" defaultValue={initial.title} maxLength={120} required aria-invalid={!!errors.title} />
+        {errors.title && <span className="field-error">{errors.title}</span>}
+      </label>
+      <CodeSelect label="upload.meta.type" name="resourceType" codes={RESOURCE_TYPES} prefix="resourceType" defaultValue={initial.resourceType ?? 'COURSEWARE'} />
+      <CurriculumPicker base={base} initialPath={initial.curriculumPath} initialKnowledgePoints={initial.knowledgePoints} />
+      <label className="wide">
+        {t('upload.meta.keywords')} <span className="muted">{t('upload.meta.keywordsHint')}</span>
+        <input name="keywords" defaultValue={(initial.keywords ?? []).join('，')} maxLength={300} aria-invalid={!!errors.keywords} />
+        {errors.keywords && <span className="field-error">{errors.keywords}</span>}
+      </label>
+      <CodeSelect label="upload.meta.licence" name="licence" codes={LICENCES} prefix="licence" defaultValue={initial.licence ?? 'CC-BY-NC'} />
+      <CodeSelect label="upload.meta.language" name="language" codes={LANGUAGES} prefix="language" defaultValue={initial.language ?? 'zh'} />
+      <fieldset className="inline-choices">
+        <legend>{t('upload.meta.intendedUsers')}</legend>
+        {INTENDED_USERS.map((c) => (
+          <label key={c} className="kp">
+            <input type="checkbox" name="intendedUsers" value={c} defaultChecked={(initial.intendedUsers ?? ['TEACHER']).includes(c)} />
+            {t(`intendedUser.${c}`)}
+          </label>
+        ))}
+        {errors.intendedUsers && <span className="field-error">{errors.intendedUsers}</span>}
+      </fieldset>
+      <label>
+        {t('upload.meta.price')}
+        <input name="price" inputMode="decimal" defaultValue={initial.price ?? ''} maxLength={8} placeholder={t('upload.meta.pricePlaceholder')} aria-invalid={!!errors.price} />
+        {errors.price && <span className="field-error">{errors.price}</span>}
+      </label>
+      <label>
+        {t('upload.meta.author')}
+        <input name="author" defaultValue={initial.author} maxLength={60} />
+      </label>
+      <label>
+        {t('upload.meta.provider')}
+        <input name="provider" defaultValue={initial.provider} maxLength={60} />
+      </label>
+      <label>
+        {t('upload.meta.version')}
+        <input name="version" defaultValue={initial.version ?? '1.0'} maxLength={20} aria-invalid={!!errors.version} />
+        {errors.version && <span className="field-error">{errors.version}</span>}
+      </label>
+      <label className="wide">
+        {t('upload.meta.description')}
+        <textarea name="description" defaultValue={initial.description} maxLength={2000} rows={2} />
+      </label>
+      <div className="wide">
+        <button type="submit" className="button small" disabled={state === 'saving'}>
+          {t('upload.meta.save')}
+        </button>{' '}
+        {state === 'saved' && <span className="ok" role="status">{t('upload.meta.saved')}</span>}
+        {state === 'error' && message && <span className="field-error" role="alert">{message}</span>}
+      </div>
+    </form>
+  )
+}

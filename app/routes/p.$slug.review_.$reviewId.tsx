@@ -1,0 +1,207 @@
+/**
+ * One review's dossier, side by side: the preview (player or pages), the metadata as submitted,
+ * the extracted text, automatic flags, what changed since the last version, earlier decisions;
+ * and the decision form (scores per criterion, reason codes, per-field comments).
+ */
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { CsrfInput, FormMessage } from '~/components/form.tsx'
+import { useT } from '~/components/i18n.tsx'
+import { VideoPlayer } from '~/components/media/video-player.tsx'
+import { AudioPlayer, DocumentViewer, ImageViewer } from '~/components/media/viewers.tsx'
+import { formString, readForm } from '~/lib/csrf.server.ts'
+import { runAction, throwAsResponse } from '~/lib/http.server.ts'
+import { isMessageKey, type MessageKey } from '~/lib/i18n/index.ts'
+import { requirePlatformPermission } from '~/lib/platform.server.ts'
+import { requestMeta } from '~/lib/session.server.ts'
+import { getResourceView } from '~/services/resources/resource-view.server.ts'
+import { getReviewDossier } from '~/services/review/queue.server.ts'
+import { REASON_CODES, REVIEW_FIELDS } from '~/services/review/rules.server.ts'
+import { decideReview } from '~/services/review/workflow.server.ts'
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'review.queue')
+  const dossier = await getReviewDossier(actor, params.reviewId ?? '').catch(throwAsResponse)
+  if (dossier.review.platform.id !== platform.id) throw new Response('error.notFound.body', { status: 404 })
+  const view = await getResourceView(actor, dossier.resource.id, platform).catch(throwAsResponse)
+  return { dossier, player: view.player, positions: view.resource.positions, knowledgePoints: view.resource.knowledgePoints, reasons: [...REASON_CODES], fields: [...REVIEW_FIELDS] }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'review.queue')
+  return runAction(async () => {
+    const form = await readForm(request, context)
+    const scores: Record<string, string> = {}
+    const fieldComments: Record<string, string> = {}
+    for (const [k, v] of form.entries()) {
+      if (typeof v !== 'string') continue
+      if (k.startsWith('score.')) scores[k.slice(6, 40)] = v.slice(0, 2)
+      if (k.startsWith('field.')) fieldComments[k.slice(6, 40)] = v.slice(0, 600)
+    }
+    const r = await decideReview(
+      actor,
+      params.reviewId ?? '',
+      { outcome: formString(form, 'outcome', 30), scores, reasons: form.getAll('reasons').slice(0, 20) as string[], fieldComments, comment: formString(form, 'comment', 3000) },
+      requestMeta(context),
+    )
+    return r.settled ? redirect(`/p/${platform.slug}/review?decided=1`) : { ok: true as const, message: 'review.detail.decided' as const }
+  })
+}
+
+export default function ReviewDossier() {
+  const t = useT()
+  const { dossier, player, positions, knowledgePoints, reasons, fields } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const { review, resource, version, changes, text, flags, history } = dossier
+  const m = (version?.metadata ?? {}) as Record<string, unknown>
+  const base = `/p/${review.platform.slug}`
+  return (
+    <section className="review-dossier">
+      <p>
+        <Link to={`${base}/review`}>← {t('review.title')}</Link>
+      </p>
+      <h1>{t('review.detail.title', { title: resource.title })}</h1>
+      <p className="muted">
+        <span className="badge badge-outline">{t(`review.queue.kind.${review.kind}`)}</span> {resource.platform.name} · v{version?.number ?? 1}
+      </p>
+      <div className="grid-2">
+        <div>
+          {player?.kind === 'VIDEO' && <VideoPlayer source={player} />}
+          {player?.kind === 'AUDIO' && <AudioPlayer src={player.src} waveform={player.waveform} />}
+          {player?.kind === 'DOCUMENT' && <DocumentViewer pages={player.pages} total={player.total} title={resource.title} />}
+          {player?.kind === 'IMAGE' && <ImageViewer sizes={player.sizes} title={resource.title} />}
+          {!player && <p className="muted">{t('resource.noPreview')}</p>}
+          <section className="card">
+            <h2>{t('review.detail.text')}</h2>
+            {text ? <pre className="extracted-text" data-testid="extracted-text">{text}</pre> : <p className="muted">{t('review.detail.noText')}</p>}
+          </section>
+        </div>
+        <div className="stack">
+          <section className="card" data-testid="dossier-metadata">
+            <h2>{t('review.detail.metadata')}</h2>
+            <dl className="kv">
+              <dt>{t('review.field.title')}</dt>
+              <dd>{String(m.title ?? resource.title)}</dd>
+              <dt>{t('review.field.description')}</dt>
+              <dd>{String(m.description ?? '')}</dd>
+              <dt>{t('upload.meta.type')}</dt>
+              <dd>{m.resourceType ? t(`resourceType.${m.resourceType as 'COURSEWARE'}`) : ''}</dd>
+              <dt>{t('review.field.curriculum')}</dt>
+              <dd>{positions.map((p) => p.trail.map((n) => n.name).join(' › ')).join('；')}</dd>
+              <dt>{t('review.field.knowledgePoints')}</dt>
+              <dd>{knowledgePoints.map((k) => k.name).join('、')}</dd>
+              <dt>{t('review.field.keywords')}</dt>
+              <dd>{((m.keywords as string[] | undefined) ?? []).join('、')}</dd>
+              <dt>{t('review.field.licence')}</dt>
+              <dd>{m.licence ? t(`licence.${m.licence as 'CC-BY'}`) : ''}</dd>
+            </dl>
+          </section>
+          <section className="card" data-testid="dossier-flags">
+            <h2>{t('review.detail.flags')}</h2>
+            {flags.length ? (
+              <ul>
+                {flags.map((f) => (
+                  <li key={f.key}>{t(f.key as MessageKey, f.params)}</li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{t('review.detail.noFlags')}</p>
+            )}
+          </section>
+          <section className="card" data-testid="dossier-changes">
+            <h2>{t('review.detail.changes')}</h2>
+            {changes === null ? (
+              <p className="muted">{t('review.detail.firstVersion')}</p>
+            ) : (
+              <ul>
+                {changes.map((c) => (
+                  <li key={c.field}>
+                    <strong>{isMessageKey(`review.field.${c.field}`) ? t(`review.field.${c.field}` as MessageKey) : c.field}</strong>:{' '}
+                    <del>{JSON.stringify(c.before)}</del> → <ins>{JSON.stringify(c.after)}</ins>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          {history.length > 0 && (
+            <section className="card">
+              <h2>{t('review.detail.history')}</h2>
+              <ul>
+                {history.map((h) => (
+                  <li key={h.id}>
+                    {h.outcome ? t(`review.outcome.${h.outcome}`) : ''} · {h.decidedAt ? new Date(h.decidedAt).toLocaleDateString('zh-CN') : ''} ·{' '}
+                    {h.decisions.flatMap((d) => d.reasons.map((r) => t(`review.reason.${r}` as MessageKey))).join('、')}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </div>
+      </div>
+      {dossier.canDecide ? (
+        <Form method="post" className="card stack" data-testid="decision-form">
+          <h2>{t('review.detail.decide')}</h2>
+          <CsrfInput />
+          <FormMessage result={result} />
+          <fieldset className="inline-choices">
+            {(['APPROVED', 'CHANGES_REQUESTED', 'REJECTED'] as const).map((o) => (
+              <label key={o}>
+                <input type="radio" name="outcome" value={o} required /> {t(`review.outcome.${o}`)}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset>
+            <legend>{t('review.detail.scores', { pass: review.platform.reviewPassScore })}</legend>
+            <div className="rating-form">
+              {review.platform.reviewCriteria.map((c) => (
+                <label key={c}>
+                  {t(`review.criterion.${c}` as MessageKey)}{' '}
+                  <select name={`score.${c}`} defaultValue="">
+                    <option value="">—</option>
+                    {[5, 4, 3, 2, 1].map((n) => (
+                      <option key={n} value={n}>
+                        {n}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>{t('review.detail.reasons')}</legend>
+            <div className="kp-list">
+              {reasons.map((r) => (
+                <label key={r} className="kp">
+                  <input type="checkbox" name="reasons" value={r} /> {t(`review.reason.${r}` as MessageKey)}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>{t('review.detail.fieldComments')}</legend>
+            <div className="meta-form">
+              {fields.map((f) => (
+                <label key={f}>
+                  {t(`review.field.${f}` as MessageKey)}
+                  <input name={`field.${f}`} maxLength={500} />
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <label className="field">
+            {t('review.detail.comment')}
+            <textarea name="comment" rows={3} maxLength={2000} />
+          </label>
+          <div>
+            <button type="submit" className="button" data-testid="submit-decision">
+              {t('review.detail.submitDecision')}
+            </button>
+          </div>
+        </Form>
+      ) : (
+        review.status === 'DECIDED' && <p className="alert">{t(`review.outcome.${review.outcome ?? 'APPROVED'}`)}</p>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,8 @@
+-- AlterTable
+ALTER TABLE "Resource" ADD COLUMN     "author" TEXT NOT NULL DEFAULT '',
+ADD COLUMN     "intendedUsers" TEXT[] DEFAULT ARRAY['TEACHER']::TEXT[],
+ADD COLUMN     "keywords" TEXT[] DEFAULT ARRAY[]::TEXT[],
+ADD COLUMN     "language" TEXT NOT NULL DEFAULT 'zh',
+ADD COLUMN     "licence" TEXT NOT NULL DEFAULT 'CC-BY-NC',
+ADD COLUMN     "provider" TEXT NOT NULL DEFAULT '',
+ADD COLUMN     "version" TEXT NOT NULL DEFAULT '1.0';
