@@ -21,6 +21,8 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           maxWorkers: 2,
+          // expect.poll's own default (1 s) is shorter than a loaded CI machine's worst round trip.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
       {
@@ -33,6 +35,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],
