@@ -1,5 +1,5 @@
-// Runs after `npm install`: generates the Prisma client offline and makes the bundled
-// Meilisearch binary executable. PRISMA_SCHEMA_ENGINE_BINARY points at a stub so that
+// Runs after `npm install`: applies our patches to dependencies (scripts/patches, ADR 0013),
+// generates the Prisma client offline and makes the bundled Meilisearch binary executable. PRISMA_SCHEMA_ENGINE_BINARY points at a stub so that
 // `prisma generate` never tries to download the native schema engine (see ADR 0003).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -8,6 +8,9 @@ import { createRequire } from 'node:module'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const require = createRequire(import.meta.url)
+// --error-on-fail: a patch that no longer applies (a dependency was upgraded) stops the install
+// instead of silently shipping the unpatched code.
+execFileSync(path.join(root, 'node_modules/.bin/patch-package'), ['--patch-dir', 'scripts/patches', '--error-on-fail'], { stdio: 'inherit', cwd: root })
 execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['generate'], {
   stdio: 'inherit',
   cwd: root,
