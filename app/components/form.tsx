@@ -3,9 +3,14 @@ import type { ReactNode } from 'react'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { useT } from './i18n.tsx'
 
+/** The visitor's CSRF token (root loader), for requests built in code (fetch, FormData). */
+export function useCsrfToken() {
+  return useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
+}
+
+/** The hidden CSRF field every state-changing form carries (ADR 0006). */
 export function CsrfInput() {
-  const token = useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
-  return <input type="hidden" name="_csrf" value={token} />
+  return <input type="hidden" name="_csrf" value={useCsrfToken()} />
 }
 
 type Failure = { ok: false; formError: MessageKey; formErrorParams?: Record<string, string | number>; fieldErrors: Partial<Record<string, MessageKey>> }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData, useRouteLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
 import { requirePlatform } from '~/lib/platform.server.ts'
@@ -36,7 +36,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export default function PlatformHome() {
   const { overview, children, latest, featured, curate, pushTo } = useLoaderData<typeof loader>()
-  const csrfToken = useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
   const { platform, base } = usePlatformLayout()
   const t = useT()
   return (
@@ -78,7 +77,7 @@ export default function PlatformHome() {
             {c.cover ? <img className="featured-cover" src={c.cover} alt="" /> : <div className="featured-cover featured-cover-none">{c.title.slice(0, 4)}</div>}
             {c.description && <p className="muted">{c.description}</p>}
           </div>
-          {pushTo && <PushForm action={`${base}/api/featured/${c.id}`} csrfToken={csrfToken} targets={pushTo} />}
+          {pushTo && <PushForm action={`${base}/api/featured/${c.id}`} targets={pushTo} />}
           <ResourceCards base={base} items={c.items} extra={curate ? (r) => <ArrangeButtons action={`${base}/api/resources/${r.id}`} collectionId={c.id} /> : undefined} />
         </section>
       ))}

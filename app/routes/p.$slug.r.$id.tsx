@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useFetcher, useLoaderData, useRevalidator, useRouteLoaderData } from '@remix-run/react'
+import { useFetcher, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useEffect } from 'react'
 import { useT } from '~/components/i18n.tsx'
 import { formatBytes } from '~/components/media/format.ts'
@@ -30,6 +30,7 @@ import { can } from '~/services/authorization.server.ts'
 import { jsonLdScript, learningResourceJsonLd } from '~/services/catalogue/structured-data.server.ts'
 import { translator } from '~/lib/i18n/index.ts'
 import { getLocale } from '~/lib/locale.server.ts'
+import { CsrfInput } from '~/components/form.tsx'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const platform = await requirePlatform(context, params.slug)
@@ -81,7 +82,6 @@ export default function ResourcePage() {
   const data = useLoaderData<typeof loader>()
   const { resource, files, player, downloadable, entitled, canManage, base } = data
   const api = `${base}/api/resources/${resource.id}`
-  const csrfToken = useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
   const revalidator = useRevalidator()
   const retry = useFetcher<{ ok: boolean; error?: string }>()
   const busy = files.some((f) => BUSY.has(f.status))
@@ -115,9 +115,9 @@ export default function ResourcePage() {
           )}
         </p>
       )}
-      <WorkflowPanel wf={data.workflow} action={api} csrfToken={csrfToken} />
-      {data.featured && <FeatureForm action={api} csrfToken={csrfToken} collections={data.featured} />}
-      {data.pushTo && <PushForm action={api} csrfToken={csrfToken} targets={data.pushTo} />}
+      <WorkflowPanel wf={data.workflow} action={api} />
+      {data.featured && <FeatureForm action={api} collections={data.featured} />}
+      {data.pushTo && <PushForm action={api} targets={data.pushTo} />}
       {resource.positions.length > 0 && (
         <nav className="crumbs" aria-label={t('resource.position')} data-testid="resource-position">
           {t('resource.positionPrefix')}
@@ -164,8 +164,8 @@ export default function ResourcePage() {
 
       {resource.status === 'PUBLISHED' && (
         <div className="grid-2">
-          {data.rating && <RatingBox action={api} csrfToken={csrfToken} signedIn={data.signedIn} loginHref={data.loginHref} summary={data.rating} />}
-          <CollectBox action={api} csrfToken={csrfToken} signedIn={data.signedIn} loginHref={data.loginHref} collections={data.collections} meHref={`${base}/me?tab=collections`} />
+          {data.rating && <RatingBox action={api} signedIn={data.signedIn} loginHref={data.loginHref} summary={data.rating} />}
+          <CollectBox action={api} signedIn={data.signedIn} loginHref={data.loginHref} collections={data.collections} meHref={`${base}/me?tab=collections`} />
         </div>
       )}
 
@@ -176,10 +176,10 @@ export default function ResourcePage() {
         </section>
       )}
 
-      {data.signedIn && resource.status === 'PUBLISHED' && !data.isOwner && <ReportResource action={api} csrfToken={csrfToken} />}
+      {data.signedIn && resource.status === 'PUBLISHED' && !data.isOwner && <ReportResource action={api} />}
 
       {data.comments && (
-        <Comments action={api} csrfToken={csrfToken} signedIn={data.signedIn} loginHref={data.loginHref} comments={data.comments.comments} moderator={data.comments.moderator} />
+        <Comments action={api} signedIn={data.signedIn} loginHref={data.loginHref} comments={data.comments.comments} moderator={data.comments.moderator} />
       )}
 
       {files.length > 0 && (
@@ -208,7 +208,7 @@ export default function ResourcePage() {
             )}
             {canManage && f.status === 'FAILED' && (
               <retry.Form method="post" action={`${base}/api/resources/${resource.id}`} onSubmit={() => setTimeout(() => revalidator.revalidate(), 300)}>
-                <input type="hidden" name="_csrf" value={csrfToken} />
+                <CsrfInput />
                 <input type="hidden" name="intent" value="retry" />
                 <input type="hidden" name="fileId" value={f.id} />
                 <button type="submit" className="button small">
@@ -226,7 +226,7 @@ export default function ResourcePage() {
           <h2>{t('resource.editMeta')}</h2>
           <MetadataForm
             base={base}
-            csrfToken={csrfToken}
+           
             resourceId={resource.id}
             initial={{ title: resource.title, description: resource.description, resourceType: resource.resourceType, curriculumPath: resource.positions[0]?.path ?? [], knowledgePoints: resource.knowledgePoints.map((k) => k.id),
               keywords: resource.keywords, language: resource.language, intendedUsers: resource.intendedUsers, licence: resource.licence, author: resource.author, provider: resource.provider, version: resource.version,
@@ -239,7 +239,7 @@ export default function ResourcePage() {
         <section className="card" data-testid="replace-file">
           <h2>{t('resource.replaceFile')}</h2>
           <p className="muted">{t('resource.replaceFileHint')}</p>
-          <Uploader base={base} csrfToken={csrfToken} attachTo={resource.id} replace multiple={false} compact onFinished={() => revalidator.revalidate()} />
+          <Uploader base={base} attachTo={resource.id} replace multiple={false} compact onFinished={() => revalidator.revalidate()} />
         </section>
       )}
 
@@ -247,7 +247,7 @@ export default function ResourcePage() {
         <section className="card" data-testid="add-subtitles">
           <h2>{t('resource.subtitles')}</h2>
           <p className="muted">{t('resource.addSubtitle')}</p>
-          <Uploader base={base} csrfToken={csrfToken} attachTo={resource.id} accept=".srt,.vtt" multiple={false} compact onFinished={() => revalidator.revalidate()} />
+          <Uploader base={base} attachTo={resource.id} accept=".srt,.vtt" multiple={false} compact onFinished={() => revalidator.revalidate()} />
         </section>
       )}
     </article>

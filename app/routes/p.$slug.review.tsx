@@ -3,7 +3,7 @@
  * filterable by subject and type, oldest first; and the moderators' reported comments.
  */
 import { redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useFetcher, useLoaderData, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useFetcher, useLoaderData } from '@remix-run/react'
 import { FormMessage } from '~/components/form.tsx'
 import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
@@ -20,6 +20,7 @@ import { requireActor } from '~/lib/session.server.ts'
 import { listReportedResources } from '~/services/safety/resource-reports.server.ts'
 import { can } from '~/services/authorization.server.ts'
 import { findChildPlatforms } from '~/models/platform.server.ts'
+import { CsrfInput } from '~/components/form.tsx'
 
 /** Reviewers work the queue; the platform's admins see it too, to assign reviews. */
 async function requireQueueAccess(request: Request, context: AppLoadContext, slug: string | undefined) {
@@ -70,7 +71,6 @@ function age(t: ReturnType<typeof useT>, minutes: number) {
 function ReportedComment({ c, base }: { c: Reported; base: string }) {
   const t = useT()
   const fetcher = useFetcher<{ ok: boolean; error?: string }>()
-  const csrfToken = useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
   const action = `${base}/api/resources/${c.resource.id}`
   if (fetcher.data?.ok) return null
   return (
@@ -81,7 +81,7 @@ function ReportedComment({ c, base }: { c: Reported; base: string }) {
       </p>
       <p className="comment-body">{c.body}</p>
       <fetcher.Form method="post" action={action} className="rating-form">
-        <input type="hidden" name="_csrf" value={csrfToken} />
+        <CsrfInput />
         <input type="hidden" name="commentId" value={c.id} />
         <input type="hidden" name="reason" value={c.reasons[0] ?? 'OTHER'} />
         <button type="submit" name="intent" value="hide-comment" className="button small">
@@ -101,7 +101,6 @@ type ReportedResource = Awaited<ReturnType<typeof loader>>['reportedResources'][
 function ReportedResourceItem({ r, base, canTakedown }: { r: ReportedResource; base: string; canTakedown: boolean }) {
   const t = useT()
   const fetcher = useFetcher<{ ok: boolean; error?: string }>()
-  const csrfToken = useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
   if (fetcher.data?.ok) return null
   return (
     <li className="card" data-testid="reported-resource">
@@ -117,7 +116,7 @@ function ReportedResourceItem({ r, base, canTakedown }: { r: ReportedResource; b
         </p>
       ))}
       <fetcher.Form method="post" action={`${base}/api/resources/${r.id}`} className="rating-form">
-        <input type="hidden" name="_csrf" value={csrfToken} />
+        <CsrfInput />
         <input type="hidden" name="intent" value="handle-reports" />
         <input type="hidden" name="reason" value="COMPLAINT" />
         {canTakedown && (
@@ -138,7 +137,6 @@ export default function Review() {
   const t = useT()
   const { platform, base } = usePlatformLayout()
   const { queue, reported, reportedResources, filters, sources, reviewer, reviewers, canTakedown } = useLoaderData<typeof loader>()
-  const csrfToken = useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
   const result = useActionData<typeof action>()
   return (
     <section>
@@ -208,7 +206,7 @@ export default function Review() {
                   <td>
                     {reviewers.length > 0 && (
                       <Form method="post" className="rating-form small">
-                        <input type="hidden" name="_csrf" value={csrfToken} />
+                        <CsrfInput />
                         <input type="hidden" name="intent" value="assign" />
                         <input type="hidden" name="reviewId" value={q.id} />
                         <select name="reviewerId" aria-label={t('review.assign')}>
@@ -229,7 +227,7 @@ export default function Review() {
                       </Link>
                     ) : (
                       <Form method="post">
-                        <input type="hidden" name="_csrf" value={csrfToken} />
+                        <CsrfInput />
                         <input type="hidden" name="reviewId" value={q.id} />
                         <button type="submit" className="button small" data-testid="claim">
                           {t('review.queue.claim')}

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData, useRevalidator, useRouteLoaderData } from '@remix-run/react'
+import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useT } from '~/components/i18n.tsx'
 import { formatBytes } from '~/components/media/format.ts'
 import { Uploader } from '~/components/media/uploader.tsx'
@@ -20,7 +20,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export default function Upload() {
   const t = useT()
   const { base, limits, recent } = useLoaderData<typeof loader>()
-  const csrfToken = useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
   const revalidator = useRevalidator()
   const pending = recent.filter((r) => r.fileStatus === 'UPLOADING')
   return (
@@ -42,7 +41,7 @@ export default function Upload() {
           </ul>
         </div>
       )}
-      <Uploader base={base} csrfToken={csrfToken} onFinished={() => revalidator.revalidate()} />
+      <Uploader base={base} onFinished={() => revalidator.revalidate()} />
       <h2>{t('upload.myRecent')}</h2>
       {recent.length === 0 ? (
         <p className="muted">{t('upload.noneYet')}</p>

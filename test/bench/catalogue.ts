@@ -67,6 +67,9 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 
 // --- 1. Indexing through our pipeline, with searches running against the live index ---------
 const indexing: { docsPerSecond: number; seconds: number; documents: number; searchesDuring: number; searchErrorsDuring: number }[] = []
+// On a fresh machine there is no live index until the first build swaps one in: searches before
+// that fail by design, and only then are they not counted as downtime.
+const liveBefore = await search.index(resourcesIndexUid()).getRawInfo().then(() => true, () => false)
 for (let i = 0; i < ROUNDS; i++) {
   let during = 0
   let errors = 0
@@ -80,8 +83,9 @@ for (let i = 0; i < ROUNDS; i++) {
   const r = await reindexResources({ batch: 5_000 })
   running = false
   await probe
-  indexing.push({ docsPerSecond: r.docsPerSecond, seconds: r.seconds, documents: r.documents, searchesDuring: during, searchErrorsDuring: i === 0 ? 0 : errors })
-  console.log(`  reindex ${i + 1}: ${r.documents} documents in ${r.seconds.toFixed(1)} s = ${Math.round(r.docsPerSecond)} docs/s; ${during} searches answered meanwhile, ${errors} failed`)
+  const noIndexYet = i === 0 && !liveBefore
+  indexing.push({ docsPerSecond: r.docsPerSecond, seconds: r.seconds, documents: r.documents, searchesDuring: during, searchErrorsDuring: noIndexYet ? 0 : errors })
+  console.log(`  reindex ${i + 1}: ${r.documents} documents in ${r.seconds.toFixed(1)} s = ${Math.round(r.docsPerSecond)} docs/s; ${during} searches answered meanwhile, ${errors} failed${noIndexYet && errors ? ' (no index existed before this first build)' : ''}`)
 }
 const idx = { docsPerSecond: median(indexing.map((x) => x.docsPerSecond)), seconds: median(indexing.map((x) => x.seconds)) }
 

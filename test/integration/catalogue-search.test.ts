@@ -7,13 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { isAppError } from '~/lib/errors.ts'
-import { parseSearchParams, searchResources, type SearchQuery } from '~/services/search/search-resources.server.ts'
+import { parseSearchParams, relatedResources, searchResources, type SearchQuery } from '~/services/search/search-resources.server.ts'
 import { decideReview, submitResource } from '~/services/review/workflow.server.ts'
 import { updateDraft } from '~/services/resources/update-draft.server.ts'
 import { rateResource } from '~/services/engagement/ratings.server.ts'
 import { addComment, dismissReports, hideComment, listComments, listReportedComments, reportComment } from '~/services/engagement/comments.server.ts'
 import { addToCollection, listMyCollections } from '~/services/engagement/collections.server.ts'
 import { downloadResource, recordView } from '~/services/engagement/usage.server.ts'
+import { getResourceView } from '~/services/resources/resource-view.server.ts'
 import { syncResources, reconcileResources, reindexResources, resourcesIndexUid } from '../../search/resources-index.ts'
 import { search } from '../../search/client.ts'
 import { seedCorpus } from '../../scripts/catalogue/generate.ts'
@@ -40,12 +41,12 @@ async function publish(id: string) {
 }
 
 /** A draft with a processed primary file, owned by a demo user on a platform. */
-async function draft(phone: string, slug: string, title: string, extra: { licence?: string; priceCents?: number } = {}) {
+async function draft(phone: string, slug: string, title: string, { node = 'jh.math.pep.8b.c2.s1', ...extra }: { licence?: string; priceCents?: number; node?: string } = {}) {
   const user = await prisma.user.findUniqueOrThrow({ where: { phone } })
   const platform = await platformBySlug(slug)
   const r = await prisma.resource.create({ data: { platformId: platform.id, ownerId: user.id, title, description: `${title}的说明`, resourceType: 'COURSEWARE', kind: 'DOCUMENT', ...extra } })
   await prisma.resourceFile.create({ data: { resourceId: r.id, platformId: platform.id, role: 'PRIMARY', status: 'READY', originalName: 'a.pdf', size: 10n, kind: 'DOCUMENT', storageKey: `originals/${platform.id}/${r.id}/f${r.id}`, textContent: `${title} 正文` } })
-  await prisma.resourceCurriculum.create({ data: { resourceId: r.id, nodeId: 'jh.math.pep.8b.c2.s1' } })
+  await prisma.resourceCurriculum.create({ data: { resourceId: r.id, nodeId: node } })
   return r.id
 }
 
@@ -96,6 +97,24 @@ describe('scope: what a portal may show', () => {
     expect((await anon.get(`/p/liling/r/${other}`)).status).toBe(404)
     expect((await anon.get(`/p/liling/r/${own}`)).status).toBe(200)
     expect((await anon.get(`/p/changshaxian/r/${other}`)).status).toBe(200)
+  })
+
+  it('related resources: the same chapter (other sections too), never another chapter, never itself', async () => {
+    const a = await draft(PHONES.lilingTeacher, 'liling', '相关测试甲', { node: 'jh.math.pep.8b.c2.s1' })
+    const b = await draft(PHONES.lilingTeacher, 'liling', '相关测试乙', { node: 'jh.math.pep.8b.c2.s2' })
+    const c = await draft(PHONES.lilingTeacher, 'liling', '相关测试丙', { node: 'jh.math.pep.8b.c3.s1' })
+    const hidden = await draft(PHONES.lilingTeacher, 'liling', '相关测试草稿', { node: 'jh.math.pep.8b.c2.s2' })
+    for (const id of [a, b, c]) await publish(id)
+    await syncResources([a, b, c, hidden])
+    const portal = await platformBySlug('liling')
+    const related = (await relatedResources(portal, { id: a, nodeIds: ['jh.math.pep.8b.c2.s1'] }, 100)).map((h) => h.id)
+    expect(related).toContain(b)
+    expect(related).not.toContain(a)
+    expect(related).not.toContain(c)
+    expect(related).not.toContain(hidden)
+    // A position on the chapter itself relates the same way; one on the volume stays as wide as the volume.
+    expect((await relatedResources(portal, { id: a, nodeIds: ['jh.math.pep.8b.c2'] }, 100)).map((h) => h.id)).toContain(b)
+    expect((await relatedResources(portal, { id: a, nodeIds: ['jh.math.pep.8b'] }, 100)).map((h) => h.id)).toEqual(expect.arrayContaining([b, c]))
   })
 
   it('refuses hostile and malformed parameters with a 400 and a message, in the service and over HTTP', () => {
@@ -303,6 +322,16 @@ describe('engagement', () => {
     await publish(paid)
     await expect(downloadResource(t2, paid, portal)).rejects.toMatchObject({ messageKey: 'resource.error.premiumNeedsLicence' })
     await expect(downloadResource(await actorByPhone(PHONES.lilingTeacher), paid, portal)).resolves.toMatch(/^https?:\/\//)
+    // One rule for the player and for downloads: whoever may play premium material may download
+    // it (owner, admin, the reviewer who judges it), and nobody else gets either.
+    const reviewer = await actorByPhone(PHONES.lilingReviewer)
+    await expect(downloadResource(reviewer, paid, portal)).resolves.toMatch(/^https?:\/\//)
+    await expect(downloadResource(admin, paid, portal)).resolves.toMatch(/^https?:\/\//)
+    for (const [who, entitled] of [[t2, false], [null, false], [reviewer, true], [admin, true]] as const) {
+      const view = await getResourceView(who, paid, portal)
+      expect({ entitled: view.entitled, downloadable: view.downloadable }).toEqual({ entitled, downloadable: entitled && !!who })
+      if (!entitled) expect(view.player).toBeNull()
+    }
     // Over HTTP: a signed-in pupil of the platform is told why, never given the file.
     const b = new Browser(server.base)
     await b.signIn('liling', PHONES.lilingTeacher2, DEMO_PASSWORD)

@@ -6,11 +6,12 @@
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
+import type * as Router from '@remix-run/router'
 import type { AgnosticRouteObject } from '@remix-run/router'
 
 const require = createRequire(import.meta.url)
 const routerFile = require.resolve('@remix-run/router')
-const { matchRoutes, matchPath } = require(routerFile) as typeof import('@remix-run/router')
+const { matchRoutes, matchPath } = require(routerFile) as typeof Router
 
 // Shaped like our app: a root layout, the platform layout, index, static, dynamic, dotted and splat routes.
 const routes: AgnosticRouteObject[] = [

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { useT } from '../i18n.tsx'
 import { REPORT_REASONS as REASONS, RESOURCE_REPORT_REASONS as RESOURCE_REASONS } from '~/lib/review-codes.ts'
+import { CsrfInput } from '../form.tsx'
 
 type Reply = { ok: boolean; error?: string }
 
@@ -16,9 +17,9 @@ function ErrorLine({ data }: { data?: Reply }) {
   ) : null
 }
 
-type Common = { action: string; csrfToken: string; signedIn: boolean; loginHref: string }
+type Common = { action: string; signedIn: boolean; loginHref: string }
 
-export function RatingBox({ action, csrfToken, signedIn, loginHref, summary }: Common & { summary: { avg: number; count: number; histogram: number[]; mine: number | null } }) {
+export function RatingBox({ action, signedIn, loginHref, summary }: Common & { summary: { avg: number; count: number; histogram: number[]; mine: number | null } }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const [hover, setHover] = useState(0)
@@ -42,7 +43,7 @@ export function RatingBox({ action, csrfToken, signedIn, loginHref, summary }: C
       )}
       {signedIn ? (
         <fetcher.Form method="post" action={action} className="rating-form" onMouseLeave={() => setHover(0)}>
-          <input type="hidden" name="_csrf" value={csrfToken} />
+          <CsrfInput />
           <input type="hidden" name="intent" value="rate" />
           <span>{summary.mine ? t('engagement.yourRating', { n: summary.mine }) : t('engagement.rateIt')}</span>
           {[1, 2, 3, 4, 5].map((s) => (
@@ -61,7 +62,7 @@ export function RatingBox({ action, csrfToken, signedIn, loginHref, summary }: C
   )
 }
 
-export function CollectBox({ action, csrfToken, signedIn, loginHref, collections, meHref }: Common & { collections: { id: string; name: string; holds: boolean }[]; meHref: string }) {
+export function CollectBox({ action, signedIn, loginHref, collections, meHref }: Common & { collections: { id: string; name: string; holds: boolean }[]; meHref: string }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const form = useRef<HTMLFormElement>(null)
@@ -88,7 +89,7 @@ export function CollectBox({ action, csrfToken, signedIn, loginHref, collections
         </p>
       )}
       <fetcher.Form ref={form} method="post" action={action} className="rating-form">
-        <input type="hidden" name="_csrf" value={csrfToken} />
+        <CsrfInput />
         <input type="hidden" name="intent" value="collect" />
         {collections.length > 0 && (
           <label>
@@ -117,7 +118,7 @@ export function CollectBox({ action, csrfToken, signedIn, loginHref, collections
 
 type CommentRow = { id: string; body: string; status: string; createdAt: string; authorName: string; mine: boolean; reportCount: number; pending?: boolean }
 
-function CommentItem({ c, action, csrfToken, signedIn, moderator }: { c: CommentRow; action: string; csrfToken: string; signedIn: boolean; moderator: boolean }) {
+function CommentItem({ c, action, signedIn, moderator }: { c: CommentRow; action: string; signedIn: boolean; moderator: boolean }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const [reporting, setReporting] = useState(false)
@@ -137,7 +138,7 @@ function CommentItem({ c, action, csrfToken, signedIn, moderator }: { c: Comment
       )}
       {reporting && (
         <fetcher.Form method="post" action={action} className="rating-form">
-          <input type="hidden" name="_csrf" value={csrfToken} />
+          <CsrfInput />
           <input type="hidden" name="intent" value="report-comment" />
           <input type="hidden" name="commentId" value={c.id} />
           <select name="reason" aria-label={t('engagement.reportReason')}>
@@ -155,7 +156,7 @@ function CommentItem({ c, action, csrfToken, signedIn, moderator }: { c: Comment
       {fetcher.data?.ok && reporting && <p className="ok small">{t('engagement.reported')}</p>}
       {moderator && c.status === 'VISIBLE' && (
         <fetcher.Form method="post" action={action} className="inline">
-          <input type="hidden" name="_csrf" value={csrfToken} />
+          <CsrfInput />
           <input type="hidden" name="intent" value="hide-comment" />
           <input type="hidden" name="commentId" value={c.id} />
           <input type="hidden" name="reason" value="OTHER" />
@@ -169,7 +170,7 @@ function CommentItem({ c, action, csrfToken, signedIn, moderator }: { c: Comment
   )
 }
 
-export function Comments({ action, csrfToken, signedIn, loginHref, comments, moderator }: Common & { comments: CommentRow[]; moderator: boolean }) {
+export function Comments({ action, signedIn, loginHref, comments, moderator }: Common & { comments: CommentRow[]; moderator: boolean }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const [body, setBody] = useState('')
@@ -181,7 +182,7 @@ export function Comments({ action, csrfToken, signedIn, loginHref, comments, mod
       <h2>{t('engagement.comments', { n: comments.filter((c) => c.status === 'VISIBLE').length })}</h2>
       {signedIn ? (
         <fetcher.Form method="post" action={action} className="comment-form stack">
-          <input type="hidden" name="_csrf" value={csrfToken} />
+          <CsrfInput />
           <input type="hidden" name="intent" value="comment" />
           <textarea name="body" rows={3} maxLength={1000} value={body} onChange={(e) => setBody(e.target.value)} placeholder={t('engagement.commentPlaceholder')} aria-label={t('engagement.commentLabel')} />
           <div>
@@ -202,7 +203,7 @@ export function Comments({ action, csrfToken, signedIn, loginHref, comments, mod
       ) : (
         <ul className="comments">
           {comments.map((c) => (
-            <CommentItem key={c.id} c={c} action={action} csrfToken={csrfToken} signedIn={signedIn} moderator={moderator} />
+            <CommentItem key={c.id} c={c} action={action} signedIn={signedIn} moderator={moderator} />
           ))}
         </ul>
       )}
@@ -211,7 +212,7 @@ export function Comments({ action, csrfToken, signedIn, loginHref, comments, mod
 }
 
 /** 举报这个资源: a reason and an optional detail, for signed-in visitors. */
-export function ReportResource({ action, csrfToken }: { action: string; csrfToken: string }) {
+export function ReportResource({ action }: { action: string }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   if (fetcher.data?.ok) return <p className="ok small" data-testid="resource-reported">{t('safety.reported')}</p>
@@ -219,7 +220,7 @@ export function ReportResource({ action, csrfToken }: { action: string; csrfToke
     <details className="small" data-testid="report-resource">
       <summary>{t('safety.report')}</summary>
       <fetcher.Form method="post" action={action} className="rating-form">
-        <input type="hidden" name="_csrf" value={csrfToken} />
+        <CsrfInput />
         <input type="hidden" name="intent" value="report-resource" />
         <select name="reason" aria-label={t('engagement.reportReason')}>
           {RESOURCE_REASONS.map((r) => (

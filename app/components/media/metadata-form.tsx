@@ -4,6 +4,7 @@ import { INTENDED_USERS, LANGUAGES, LICENCES, RESOURCE_TYPES } from '~/lib/curri
 import { CurriculumPicker } from './curriculum-picker.tsx'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { useT } from '../i18n.tsx'
+import { useCsrfToken } from '../form.tsx'
 
 export type Draft = {
   title: string
@@ -38,8 +39,9 @@ function CodeSelect({ label, name, codes, prefix, defaultValue }: { label: Messa
   )
 }
 
-export function MetadataForm({ base, csrfToken, resourceId, initial }: { base: string; csrfToken: string; resourceId: string; initial: Partial<Draft> }) {
+export function MetadataForm({ base, resourceId, initial }: { base: string; resourceId: string; initial: Partial<Draft> }) {
   const t = useT()
+  const csrfToken = useCsrfToken()
   const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'error'>('idle')
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [message, setMessage] = useState('')

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Upload as TusUpload } from 'tus-js-client'
 import { useT } from '../i18n.tsx'
+import { useCsrfToken } from '../form.tsx'
 import { formatBytes, formatDuration, SpeedMeter } from './format.ts'
 import { MetadataForm, type Draft } from './metadata-form.tsx'
 
@@ -30,10 +31,11 @@ type Item = {
   processing?: string
 }
 
-type Props = { base: string; csrfToken: string; onFinished?: () => void; attachTo?: string; replace?: boolean; accept?: string; multiple?: boolean; compact?: boolean; defaults?: Partial<Draft> }
+type Props = { base: string; onFinished?: () => void; attachTo?: string; replace?: boolean; accept?: string; multiple?: boolean; compact?: boolean; defaults?: Partial<Draft> }
 
-export function Uploader({ base, csrfToken, onFinished, attachTo, replace = false, accept, multiple = true, compact = false }: Props) {
+export function Uploader({ base, onFinished, attachTo, replace = false, accept, multiple = true, compact = false }: Props) {
   const t = useT()
+  const csrfToken = useCsrfToken()
   const [items, setItems] = useState<Item[]>([])
   const uploads = useRef(new Map<string, TusUpload>())
   const meters = useRef(new Map<string, SpeedMeter>())
@@ -236,7 +238,7 @@ export function Uploader({ base, csrfToken, onFinished, attachTo, replace = fals
                     <a href={`${base}/r/${i.resourceId}`}>{t('upload.open')}</a>
                   </p>
                 )}
-                {!attachTo && i.resourceId && i.state !== 'error' && !i.duplicateOf && <MetadataForm base={base} csrfToken={csrfToken} resourceId={i.resourceId} initial={{ title: i.name.replace(/\.[^.]+$/, '') }} />}
+                {!attachTo && i.resourceId && i.state !== 'error' && !i.duplicateOf && <MetadataForm base={base} resourceId={i.resourceId} initial={{ title: i.name.replace(/\.[^.]+$/, '') }} />}
               </li>
             )
           })}

@@ -1,8 +1,9 @@
 /** 遴选到专题 on the resource page, for the portal's reviewers and admins. */
-import { useFetcher, useRouteLoaderData } from '@remix-run/react'
+import { useFetcher } from '@remix-run/react'
 import { useT } from '../i18n.tsx'
+import { CsrfInput } from '../form.tsx'
 
-export function FeatureForm({ action, csrfToken, collections }: { action: string; csrfToken: string; collections: { id: string; title: string; holds: boolean }[] }) {
+export function FeatureForm({ action, collections }: { action: string; collections: { id: string; title: string; holds: boolean }[] }) {
   const t = useT()
   const fetcher = useFetcher<{ ok: boolean; error?: string }>()
   const holding = collections.filter((c) => c.holds)
@@ -16,7 +17,7 @@ export function FeatureForm({ action, csrfToken, collections }: { action: string
         </p>
       )}
       <fetcher.Form method="post" action={action} className="rating-form" key={collections.length}>
-        <input type="hidden" name="_csrf" value={csrfToken} />
+        <CsrfInput />
         <input type="hidden" name="intent" value="feature" />
         {collections.length > 0 && (
           <label>
@@ -46,10 +47,9 @@ export function FeatureForm({ action, csrfToken, collections }: { action: string
 export function ArrangeButtons({ action, collectionId }: { action: string; collectionId: string }) {
   const t = useT()
   const fetcher = useFetcher<{ ok: boolean; error?: string }>()
-  const csrfToken = useRouteLoaderData<{ csrfToken: string }>('root')?.csrfToken ?? ''
   return (
     <fetcher.Form method="post" action={action} className="rating-form small">
-      <input type="hidden" name="_csrf" value={csrfToken} />
+      <CsrfInput />
       <input type="hidden" name="intent" value="arrange" />
       <input type="hidden" name="collectionId" value={collectionId} />
       {(['up', 'down', 'remove'] as const).map((op) => (

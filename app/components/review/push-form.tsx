@@ -4,8 +4,9 @@ import type { MessageKey } from '~/lib/i18n/index.ts'
 import { useT } from '../i18n.tsx'
 
 import { PUSH_ROLES as ROLES } from '~/lib/review-codes.ts'
+import { CsrfInput } from '../form.tsx'
 
-export function PushForm({ action, csrfToken, targets }: { action: string; csrfToken: string; targets: { id: string; name: string }[] }) {
+export function PushForm({ action, targets }: { action: string; targets: { id: string; name: string }[] }) {
   const t = useT()
   const fetcher = useFetcher<{ ok: boolean; error?: string }>()
   return (
@@ -18,7 +19,7 @@ export function PushForm({ action, csrfToken, targets }: { action: string; csrfT
         </p>
       ) : (
         <fetcher.Form method="post" action={action} className="stack">
-          <input type="hidden" name="_csrf" value={csrfToken} />
+          <CsrfInput />
           <input type="hidden" name="intent" value="push" />
           <fieldset className="kp-list">
             <legend>{t('push.platforms')}</legend>

@@ -5,6 +5,7 @@ import type { MessageKey } from '~/lib/i18n/index.ts'
 import { useT } from '../i18n.tsx'
 
 import { TAKEDOWN_REASONS as TAKEDOWN } from '~/lib/review-codes.ts'
+import { CsrfInput } from '../form.tsx'
 
 export type Workflow = {
   status: string
@@ -18,11 +19,11 @@ export type Workflow = {
   decision: { outcome: string; decidedAt: string; reasons: string[]; comments: string[]; fieldComments: { field: string; text: string }[] } | null
 }
 
-function Action({ action, csrfToken, intent, children, className, testId }: { action: string; csrfToken: string; intent: string; children: React.ReactNode; className?: string; testId?: string }) {
+function Action({ action, intent, children, className, testId }: { action: string; intent: string; children: React.ReactNode; className?: string; testId?: string }) {
   const fetcher = useFetcher<{ ok: boolean; error?: string }>()
   return (
     <fetcher.Form method="post" action={action} className={className ?? 'rating-form'} data-testid={testId}>
-      <input type="hidden" name="_csrf" value={csrfToken} />
+      <CsrfInput />
       <input type="hidden" name="intent" value={intent} />
       {children}
       {fetcher.data?.error && <span className="field-error" role="alert"> {fetcher.data.error}</span>}
@@ -30,7 +31,7 @@ function Action({ action, csrfToken, intent, children, className, testId }: { ac
   )
 }
 
-export function WorkflowPanel({ wf, action, csrfToken }: { wf: Workflow; action: string; csrfToken: string }) {
+export function WorkflowPanel({ wf, action }: { wf: Workflow; action: string }) {
   const t = useT()
   const d = wf.decision
   return (
@@ -65,7 +66,7 @@ export function WorkflowPanel({ wf, action, csrfToken }: { wf: Workflow; action:
         </section>
       )}
       {wf.canSubmit && (
-        <Action action={action} csrfToken={csrfToken} intent="submit" className="alert" testId="submit-form">
+        <Action action={action} intent="submit" className="alert" testId="submit-form">
           {wf.status === 'CHANGES_REQUESTED' ? t('review.resubmitHint') : wf.reviewRequired ? t('review.submitHint') : t('resource.publishHint')}{' '}
           <button type="submit" className="button small" data-testid="submit-review">
             {wf.reviewRequired ? t('review.submit') : t('resource.publish')}
@@ -74,7 +75,7 @@ export function WorkflowPanel({ wf, action, csrfToken }: { wf: Workflow; action:
       )}
       {(wf.status === 'SUBMITTED' || wf.status === 'IN_REVIEW') && <p className="alert" data-testid="in-review">{t('review.submitted')}</p>}
       {wf.canRecommend && (
-        <Action action={action} csrfToken={csrfToken} intent="recommend" className="alert" testId="recommend-form">
+        <Action action={action} intent="recommend" className="alert" testId="recommend-form">
           {t('review.recommendHint')}{' '}
           <button type="submit" className="button small" data-testid="recommend">
             {t('review.recommend')}
@@ -85,7 +86,7 @@ export function WorkflowPanel({ wf, action, csrfToken }: { wf: Workflow; action:
       {wf.canTakedown && (
         <details className="card">
           <summary>{t('review.takedown')}</summary>
-          <Action action={action} csrfToken={csrfToken} intent="takedown" testId="takedown-form">
+          <Action action={action} intent="takedown" testId="takedown-form">
             <label>
               {t('review.takedownReasonLabel')}{' '}
               <select name="reason" required defaultValue="">
@@ -109,7 +110,7 @@ export function WorkflowPanel({ wf, action, csrfToken }: { wf: Workflow; action:
         </details>
       )}
       {wf.canRestore && (
-        <Action action={action} csrfToken={csrfToken} intent="restore" className="alert">
+        <Action action={action} intent="restore" className="alert">
           <button type="submit" className="button small" data-testid="restore">
             {t('review.restore')}
           </button>

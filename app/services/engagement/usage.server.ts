@@ -40,13 +40,13 @@ export async function recordView(resourceId: string, visitor: string, portal: Pl
 }
 
 /**
- * A download: signed in, allowed to see the resource, and for premium material the owner or an
- * admin (the marketplace issue adds licence holders). Returns a short-lived signed URL.
+ * A download: signed in, allowed to see the resource, and entitled to its content (premium
+ * material: see entitledTo in access.server.ts). Returns a short-lived signed URL.
  */
 export async function downloadResource(actor: Actor | null, resourceId: string, portal: PlatformRef, now = new Date()) {
   if (!actor) throw unauthenticated()
-  const { resource, canManage } = await loadVisibleResource(actor, resourceId, portal)
-  if (resource.licence === 'PREMIUM' && !canManage) throw forbidden('resource.error.premiumNeedsLicence')
+  const { resource, entitled } = await loadVisibleResource(actor, resourceId, portal)
+  if (!entitled) throw forbidden('resource.error.premiumNeedsLicence')
   const primary = await prisma.resourceFile.findFirst({ where: { resourceId, role: 'PRIMARY', status: 'READY' }, select: { storageKey: true, originalName: true } })
   if (!primary?.storageKey) throw forbidden('resource.error.notDownloadable')
   if (resource.status === 'PUBLISHED') {

@@ -72,5 +72,16 @@ export async function loadVisibleResource(actor: Actor | null, resourceId: strin
   if (!roles.isAdmin && can(actor, 'resource.takedown', resource.platform)) roles.isAdmin = true
   const visible = inScope(resource, portal) || roles.isOwner || roles.isAdmin || roles.isReviewer
   if (!visible) throw notFound()
-  return { resource, ...roles, canManage: roles.isOwner || roles.isAdmin }
+  const canManage = roles.isOwner || roles.isAdmin
+  return { resource, ...roles, canManage, entitled: entitledTo(resource, { canManage, isReviewer: roles.isReviewer }) }
+}
+
+/**
+ * Whether the actor may have a resource's content (play, page through, download), beyond its
+ * metadata. Free material: whoever may see it. Premium material: its owner, the admins who
+ * answer for it, and the reviewers who must judge it; the marketplace adds licence holders.
+ * One rule for the player and for downloads, so that neither is a way round the other.
+ */
+export function entitledTo(resource: { licence: string }, who: { canManage: boolean; isReviewer: boolean }) {
+  return resource.licence !== 'PREMIUM' || who.canManage || who.isReviewer
 }

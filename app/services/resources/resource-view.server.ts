@@ -29,9 +29,7 @@ export type PlayerView =
  * the portal's scope; premium material plays and downloads only for those entitled to it.
  */
 export async function getResourceView(actor: Actor | null, resourceId: string, portal: PlatformRef) {
-  const { resource, isOwner, isReviewer, canManage } = await loadVisibleResource(actor, resourceId, portal)
-  // Until the marketplace sells licences, premium content is open to its owner and the platform's staff only.
-  const entitled = resource.licence !== 'PREMIUM' || canManage || isReviewer
+  const { resource, isOwner, isReviewer, canManage, entitled } = await loadVisibleResource(actor, resourceId, portal)
   const [owner, files, positions, kps] = await Promise.all([
     prisma.user.findUnique({ where: { id: resource.ownerId }, select: { displayName: true } }),
     prisma.resourceFile.findMany({

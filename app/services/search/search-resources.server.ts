@@ -15,7 +15,7 @@ import { ttlCache } from '~/lib/ttl-cache.server.ts'
 import { signMediaPrefix } from '../../../storage/media-token.ts'
 import { search } from '../../../search/client.ts'
 import { resourcesIndexUid } from '../../../search/resources-index.ts'
-import type { ResourceDocument } from '../../../search/resource-document.ts'
+import { taxonomyMap, type ResourceDocument } from '../../../search/resource-document.ts'
 import type { PlatformRef } from '../authorization.server.ts'
 
 export const PAGE_SIZE = 20
@@ -245,8 +245,11 @@ export type SearchResult = Awaited<ReturnType<typeof searchResources>>
 
 /** Published resources in the same chapters as this one, best rated first. */
 export async function relatedResources(portal: PlatformRef, resource: { id: string; nodeIds: string[] }, limit = 6) {
-  const chapters = resource.nodeIds.filter((id) => id.split('.').length >= 5).map((id) => id.split('.').slice(0, 5).join('.'))
-  const within = chapters.length ? [...new Set(chapters)] : resource.nodeIds
+  // Related means the same chapter: a position on a section widens to its chapter; a position
+  // above chapter level (a whole volume) stays as it is.
+  const tax = await taxonomyMap()
+  const chapterOf = (id: string) => tax.get(id)?.path.split('/').find((x) => tax.get(x)?.level === 'CHAPTER') ?? id
+  const within = [...new Set(resource.nodeIds.map(chapterOf))]
   if (!within.length) return []
   const res = await search.index<ResourceDocument>(resourcesIndexUid()).search('', {
     filter: [scopeFilter(portal), anyOf('nodes', within), `id != ${quote(resource.id)}`],
