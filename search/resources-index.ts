@@ -1,6 +1,6 @@
 /**
  * The resources index: its settings, tuned for Chinese (catalogue issue, ADR 0010).
- *  - `localizedAttributes` with `cmn`: every text field is segmented as Mandarin.
+ *  - `localizedAttributes` with `cmn`: every searchable text field is segmented as Mandarin.
  *  - `dictionary`: curriculum terms from the taxonomy (knowledge points, chapter and section
  *    names without their numbering), so that 勾股定理, 一元二次方程 and 牛顿第二定律 stay whole
  *    words instead of being cut into pieces that match unrelated resources.
@@ -40,7 +40,9 @@ export function resourceIndexSettings(dictionary: string[]): Settings {
     // Relevance first; among equally relevant hits, the better rated and more used come first.
     rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness', 'rating:desc', 'downloads:desc'],
     displayedAttributes: ['id', 'title', 'description', 'keywords', 'knowledgePoints', 'chapters', 'platformId', 'scopeId', 'nodes', 'stage', 'subject', 'grade', 'edition', 'priceBand', 'stars', 'type', 'kind', 'licence', 'premium', 'price', 'rating', 'ratingCount', 'downloads', 'publishedAt', 'updatedAt', 'author', 'ownerName', 'thumb', 'duration', 'pages', 'text', 'subtitles'],
-    localizedAttributes: [{ attributePatterns: ['*'], locales: ['cmn'] }],
+    // Only the searchable text is Chinese. Ids and codes (scope, nodes, grade, type) are matched
+    // exactly; segmenting them as Mandarin too made indexing a third slower (ADR 0011).
+    localizedAttributes: [{ attributePatterns: [...SEARCHABLE], locales: ['cmn'] }],
     // Proximity counted per attribute, not per word pair: Chinese queries are mostly one or two
     // curriculum terms, and word-pair proximity made indexing 1.7× slower (ADR 0011).
     proximityPrecision: 'byAttribute',
