@@ -226,7 +226,6 @@ export default function ResourcePage() {
           <h2>{t('resource.editMeta')}</h2>
           <MetadataForm
             base={base}
-           
             resourceId={resource.id}
             initial={{ title: resource.title, description: resource.description, resourceType: resource.resourceType, curriculumPath: resource.positions[0]?.path ?? [], knowledgePoints: resource.knowledgePoints.map((k) => k.id),
               keywords: resource.keywords, language: resource.language, intendedUsers: resource.intendedUsers, licence: resource.licence, author: resource.author, provider: resource.provider, version: resource.version,

@@ -4,7 +4,7 @@
  */
 import { redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData } from '@remix-run/react'
-import { FormMessage } from '~/components/form.tsx'
+import { CsrfInput, FormMessage } from '~/components/form.tsx'
 import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
 import { formString, readForm } from '~/lib/csrf.server.ts'
@@ -20,7 +20,6 @@ import { requireActor } from '~/lib/session.server.ts'
 import { listReportedResources } from '~/services/safety/resource-reports.server.ts'
 import { can } from '~/services/authorization.server.ts'
 import { findChildPlatforms } from '~/models/platform.server.ts'
-import { CsrfInput } from '~/components/form.tsx'
 
 /** Reviewers work the queue; the platform's admins see it too, to assign reviews. */
 async function requireQueueAccess(request: Request, context: AppLoadContext, slug: string | undefined) {

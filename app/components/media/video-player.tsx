@@ -56,14 +56,15 @@ export function VideoPlayer({ source }: { source: VideoSource }) {
     const el = video.current
     if (!el) return
     let cancelled = false
+    setReady(false)
     void import('hls.js').then(({ default: HlsClass }) => {
       if (cancelled) return
-      // hls.js wherever Media Source Extensions exist (it offers the quality choice); native
-      // HLS only where it does not (iPhone Safari); the MP4 fallback for everything else.
       const resumeIfWanted = () => {
         setReady(true)
         if (playWanted.current) void el.play().catch(() => undefined)
       }
+      // hls.js wherever Media Source Extensions exist (it offers the quality choice); native
+      // HLS only where it does not (iPhone Safari); the MP4 fallback for everything else.
       if (!HlsClass.isSupported()) {
         if (el.canPlayType('application/vnd.apple.mpegurl')) el.src = source.hls
         else if (source.mp4) el.src = source.mp4
