@@ -5,7 +5,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { ROOT, SetupError, ensureMediaTools, ensureMeilisearch, ensurePostgres, ensureRedis } from './lib/services.ts'
+import { ROOT, SetupError, WEB_NODE_ARGS, ensureMediaTools, ensureMeilisearch, ensurePostgres, ensureRedis } from './lib/services.ts'
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -48,8 +48,8 @@ run(tsx, ['scripts/db/seed-media.ts'])
 // indexed for search through the real reindex path.
 run(tsx, ['scripts/catalogue/seed.ts', process.env.DEMO_GENERATED ?? '2000'])
 
-for (const [name, file] of [['web', 'app/server/index.ts'], ['workers', 'workers/index.ts']] as const) {
-  const child = spawn(tsx, [file], { stdio: 'inherit', env: { ...env, ERC_SERVICE: name }, cwd: ROOT })
+for (const [name, cmd, args] of [['web', process.execPath, WEB_NODE_ARGS], ['workers', tsx, ['workers/index.ts']]] as const) {
+  const child = spawn(cmd, args, { stdio: 'inherit', env: { ...env, ERC_SERVICE: name }, cwd: ROOT })
   child.on('exit', (code) => {
     console.error(`[demo] ${name} exited with ${code}`)
     shutdown(code ?? 1)

@@ -152,6 +152,14 @@ export async function ensureMeilisearch(url: string, masterKey: string, opts: { 
   return child
 }
 
+/**
+ * How the web process starts, wherever it does (npm start, the demo, the benchmarks, the e2e
+ * set-up): `node <WEB_NODE_ARGS>`. Server rendering allocates many short-lived objects; a
+ * 32 MB young generation (V8's default is 16 MB) halves the scavenges, and the home page went
+ * from 287–319 to 335–376 req/s in bench:web (ADR 0013).
+ */
+export const WEB_NODE_ARGS = ['--max-semi-space-size=32', '--import', 'tsx', 'app/server/index.ts']
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 export function ensureChromium() {

@@ -18,7 +18,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { ROOT, ensureMeilisearch, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
+import { ROOT, WEB_NODE_ARGS, ensureMeilisearch, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
 import { TEST } from '../setup/test-config.ts'
 import { applyMigrations } from '../../scripts/db/schema-engine.ts'
 
@@ -106,7 +106,7 @@ console.log(`  drift check on ${clean.database} resources: ${checkSeconds.toFixe
 
 // --- Start the web server ----------------------------------------------------------------------
 execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], { cwd: ROOT, env, stdio: 'ignore' })
-const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'app/server/index.ts'], { cwd: ROOT, env, stdio: 'inherit' })
+const server: ChildProcess = spawn(process.execPath, WEB_NODE_ARGS, { cwd: ROOT, env, stdio: 'inherit' })
 for (let i = 0; ; i++) {
   try {
     if ((await fetch(`${BASE}/readyz`)).ok) break

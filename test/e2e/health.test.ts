@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ensureMeilisearch, ROOT } from '../../scripts/lib/services.ts'
+import { ensureMeilisearch, ROOT, WEB_NODE_ARGS } from '../../scripts/lib/services.ts'
 import { e2eEnv, waitForHttp } from '../setup/global-e2e.ts'
 import { TEST } from '../setup/test-config.ts'
 
@@ -10,7 +10,7 @@ afterAll(() => kids.forEach((k) => k.kill('SIGKILL')))
 
 function startServer(port: number, extra: Record<string, string>) {
   // node itself, not the tsx wrapper: SIGKILL on the wrapper would orphan the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/index.ts'], { cwd: ROOT, env: e2eEnv({ PORT: String(port), ...extra }), stdio: 'ignore' })
+  const child = spawn(process.execPath, WEB_NODE_ARGS, { cwd: ROOT, env: e2eEnv({ PORT: String(port), ...extra }), stdio: 'ignore' })
   kids.push(child)
   return waitForHttp(`http://127.0.0.1:${port}/healthz`)
 }

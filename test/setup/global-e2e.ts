@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import path from 'node:path'
 import fs from 'node:fs'
 import pg from 'pg'
-import { ensureChromium, ROOT } from '../../scripts/lib/services.ts'
+import { ensureChromium, ROOT, WEB_NODE_ARGS } from '../../scripts/lib/services.ts'
 import { TEST } from './test-config.ts'
 
 export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -58,7 +58,7 @@ export default async function setup() {
   fs.mkdirSync(path.join(ROOT, 'test-results/e2e'), { recursive: true })
   const log = fs.openSync(path.join(ROOT, 'test-results/e2e/server.log'), 'w')
   // node itself rather than the tsx wrapper, so that signals reach the processes we stop.
-  const web = spawn(process.execPath, ['--import', 'tsx', 'app/server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
+  const web = spawn(process.execPath, WEB_NODE_ARGS, { cwd: ROOT, env, stdio: ['ignore', log, log] })
   const workers = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
   await waitForHttp(`http://127.0.0.1:${TEST.e2ePort}/readyz`)
   return async () => {
