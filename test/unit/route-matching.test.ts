@@ -2,6 +2,7 @@
  * The server's route matching is patched (ADR 0013: cached ranked branches, memoised path
  * expressions). The patch must be applied, and matching must give the same answers as the
  * unpatched router: the most specific route wins, params decode, and repeated calls agree.
+ * The same ADR sets how the web process starts (WEB_NODE_ARGS); `npm start` must agree.
  */
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -81,5 +82,13 @@ describe('route matching (patched @remix-run/router)', () => {
     const other: AgnosticRouteObject[] = [{ id: 'x', path: 'x/:n' }]
     expect(matchRoutes(other, '/x/1')?.map((m) => m.route.id)).toEqual(['x'])
     expect(matchRoutes(other, '/p/liling')).toBeNull()
+  })
+})
+
+describe('how the web process starts', () => {
+  it('npm start runs the same command as the demo, the benchmarks and the e2e set-up', async () => {
+    const { WEB_NODE_ARGS } = await import('../../scripts/lib/services.ts')
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+    expect(pkg.scripts.start).toBe(['node', ...WEB_NODE_ARGS].join(' '))
   })
 })
