@@ -5,7 +5,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { ROOT, SetupError, WEB_NODE_ARGS, ensureMediaTools, ensureMeilisearch, ensurePostgres, ensureRedis } from './lib/services.ts'
+import { ROOT, SetupError, WEB_NODE_ARGS, ensureMediaTools, ensureMeilisearch, ensurePostgres, ensureRedis, waitForHttp } from './lib/services.ts'
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -57,19 +57,7 @@ for (const [name, cmd, args] of [['web', process.execPath, WEB_NODE_ARGS], ['wor
   children.push(child)
 }
 
-const ready = async () => {
-  for (let i = 0; i < 120; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${env.PORT}/readyz`)
-      if (r.ok) return true
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500))
-  }
-  return false
-}
-if (await ready()) {
+if (await waitForHttp(`http://127.0.0.1:${env.PORT}/readyz`, 60_000).then(() => true, () => false)) {
   console.log(`\n教育资源云已启动 / the platform is up:  ${env.APP_URL}/p/hunan`)
   console.log(`醴陵市虚拟平台（按域名访问）/ county virtual platform by host name: http://liling.localhost:${env.PORT}/`)
   console.log('Ctrl-C 停止 / to stop.\n')

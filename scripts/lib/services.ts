@@ -57,6 +57,11 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   throw new SetupError(`${what} did not come up within ${timeoutMs / 1000} s`)
 }
 
+/** Waits until `url` answers 2xx (a server we just started: /readyz, /healthz). */
+export function waitForHttp(url: string, timeoutMs = 30_000) {
+  return waitFor(url, () => fetch(url).then((r) => r.ok, () => false), timeoutMs)
+}
+
 async function pgReachable(url: string) {
   const u = new URL(url)
   const c = new pg.Client({ host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username) || 'postgres', password: decodeURIComponent(u.password) || undefined, database: 'postgres', connectionTimeoutMillis: 2000 })

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ensureMeilisearch, ROOT, WEB_NODE_ARGS } from '../../scripts/lib/services.ts'
-import { e2eEnv, waitForHttp } from '../setup/global-e2e.ts'
+import { ensureMeilisearch, ROOT, WEB_NODE_ARGS, waitForHttp } from '../../scripts/lib/services.ts'
+import { e2eEnv } from '../setup/global-e2e.ts'
 import { TEST } from '../setup/test-config.ts'
 
 const kids: ChildProcess[] = []

@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import path from 'node:path'
 import fs from 'node:fs'
 import pg from 'pg'
-import { ensureChromium, ROOT, WEB_NODE_ARGS } from '../../scripts/lib/services.ts'
+import { ensureChromium, ROOT, WEB_NODE_ARGS, waitForHttp } from '../../scripts/lib/services.ts'
 import { TEST } from './test-config.ts'
 
 export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -25,20 +25,6 @@ export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     LOG_LEVEL: 'warn',
     ...extra,
   }
-}
-
-export async function waitForHttp(url: string, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url)
-      if (r.ok) return
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`)
 }
 
 export default async function setup() {
