@@ -18,9 +18,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { ROOT, WEB_NODE_ARGS, ensureMeilisearch, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
+import { ROOT, WEB_NODE_ARGS, ensureMeilisearch, waitForHttp, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
 import { TEST } from '../setup/test-config.ts'
 import { applyMigrations } from '../../scripts/db/schema-engine.ts'
+import { autocannonP95, median, p95 } from './stats.ts'
 
 const N = Number(process.env.BENCH_RESOURCES ?? 100_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -62,8 +63,6 @@ if (have < N) {
   console.log(`\n  generated ${N - have} resources in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
 }
 const published = await prisma.resource.count({ where: { status: 'PUBLISHED' } })
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!
 
 // --- 1. Indexing through our pipeline, with searches running against the live index ---------
 const indexing: { docsPerSecond: number; seconds: number; documents: number; searchesDuring: number; searchErrorsDuring: number }[] = []
@@ -107,15 +106,7 @@ console.log(`  drift check on ${clean.database} resources: ${checkSeconds.toFixe
 // --- Start the web server ----------------------------------------------------------------------
 execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], { cwd: ROOT, env, stdio: 'ignore' })
 const server: ChildProcess = spawn(process.execPath, WEB_NODE_ARGS, { cwd: ROOT, env, stdio: 'inherit' })
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${BASE}/readyz`)).ok) break
-  } catch {
-    /* starting */
-  }
-  if (i > 150) throw new Error('server did not start')
-  await new Promise((r) => setTimeout(r, 200))
-}
+await waitForHttp(`${BASE}/readyz`, 30_000)
 
 // The queries: teachers' words, with and without filters, sorts and pages.
 const portal = await prisma.platform.findUniqueOrThrow({ where: { slug: 'liling' }, select: { id: true, path: true } })
@@ -171,7 +162,7 @@ const overhead = { ours: median(overheadRounds.map((r) => r.ours)), direct: medi
 type Load = { p50: number; p95: number; rps: number; errors: number }
 async function load(opts: autocannon.Options): Promise<Load> {
   const r = await autocannon({ connections: 20, duration: DURATION, ...opts })
-  const p = r.latency.p90 + (r.latency.p97_5 - r.latency.p90) * ((95 - 90) / (97.5 - 90))
+  const p = autocannonP95(r)
   return { p50: r.latency.p50, p95: p, rps: r.requests.average, errors: r.errors + r.non2xx }
 }
 const pageRequests = queries.map((q) => ({ method: 'GET' as const, path: `/p/liling/resources?${q}` }))

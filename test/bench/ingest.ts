@@ -22,6 +22,7 @@ import pg from 'pg'
 import { ROOT, ensureMediaTools, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
 import { applyMigrations } from '../../scripts/db/schema-engine.ts'
 import { TEST } from '../setup/test-config.ts'
+import { median } from './stats.ts'
 
 const DB = 'erc_bench_ingest'
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -59,7 +60,6 @@ const { generateFixtures, FIXTURES } = await import('../fixtures/generate.ts')
 
 /** BENCH_PARTS=upload,pipeline,ladder,memory runs a subset (all by default). */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'upload,pipeline,ladder,memory').split(','))
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const median0 = (xs: number[]) => (xs.length ? median(xs) : NaN)
 const time = async (fn: () => Promise<unknown>) => {
   const t = performance.now()

@@ -13,8 +13,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { ROOT, WEB_NODE_ARGS, ensureMeilisearch, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
+import { ROOT, WEB_NODE_ARGS, ensureMeilisearch, waitForHttp, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
 import { TEST } from '../setup/test-config.ts'
+import { autocannonP95, median } from './stats.ts'
 import { applyMigrations } from '../../scripts/db/schema-engine.ts'
 
 const PORT = 3410
@@ -44,15 +45,7 @@ execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/db/seed.ts'], {
 execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/catalogue/seed.ts', '500'], { cwd: ROOT, env, stdio: 'ignore' })
 execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], { cwd: ROOT, env, stdio: 'ignore' })
 const server: ChildProcess = spawn(process.execPath, WEB_NODE_ARGS, { cwd: ROOT, env, stdio: 'inherit' })
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${BASE}/readyz`)).ok) break
-  } catch {
-    /* starting */
-  }
-  if (i > 100) throw new Error('server did not start')
-  await new Promise((r) => setTimeout(r, 200))
-}
+await waitForHttp(`${BASE}/readyz`, 20_000)
 
 // A signed-in form needs the CSRF cookie and token of a real page.
 const page = await fetch(`${BASE}/p/liling/login`)
@@ -63,13 +56,8 @@ const signInBody = new URLSearchParams({ _csrf: token, identifier: '13800000033'
 type Result = { p50: number; p95: number; rps: number; errors: number }
 async function load(opts: autocannon.Options): Promise<Result> {
   const r = await autocannon({ connections: 20, duration: DURATION, ...opts })
-  return { p50: r.latency.p50, p95: r.latency.p97_5 > 0 ? percentile95(r) : r.latency.p97_5, rps: r.requests.average, errors: r.errors + r.non2xx }
+  return { p50: r.latency.p50, p95: r.latency.p97_5 > 0 ? autocannonP95(r) : r.latency.p97_5, rps: r.requests.average, errors: r.errors + r.non2xx }
 }
-// autocannon reports p90 and p97.5; interpolate p95 between them.
-function percentile95(r: autocannon.Result) {
-  return r.latency.p90 + (r.latency.p97_5 - r.latency.p90) * ((95 - 90) / (97.5 - 90))
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const scenarios = {
   static: { url: `${BASE}/favicon.svg` },
