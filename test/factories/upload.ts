@@ -90,6 +90,21 @@ export async function uploadFile(b: Browser, platform: string, file: string, nam
 }
 
 /** Waits until a file stops moving (ready, failed, refused, duplicate). */
+/**
+ * What is left once a refused file's bytes have been removed. The worker commits the refusal
+ * first and removes the objects right after (workers/media/pipeline.ts; a crash in between is
+ * the sweeper's to clean), so a test that has just read the REJECTED status can arrive before
+ * the last delete. Polls `list` until it is empty or `ms` has passed, and returns what it last saw.
+ */
+export async function leftAfterCleanup<T>(list: () => Promise<T[]> | T[], ms = 15_000) {
+  const end = Date.now() + ms
+  for (;;) {
+    const left = await list()
+    if (!left.length || Date.now() > end) return left
+    await new Promise((r) => setTimeout(r, 150))
+  }
+}
+
 export async function settled(fileId: string, ms = 120_000) {
   const until = Date.now() + ms
   for (;;) {

@@ -18,7 +18,7 @@ import { translator, type MessageKey } from '~/lib/i18n/index.ts'
 import { tusMetaDir } from '../../storage/tus-meta.ts'
 import { FIXTURES } from '../fixtures/generate.ts'
 import type { Browser } from '../factories/http.ts'
-import { settled, startUpload, tusUpload, uploadFile, listKeys, startIngestHarness } from '../factories/upload.ts'
+import { leftAfterCleanup, settled, startUpload, tusUpload, uploadFile, listKeys, startIngestHarness } from '../factories/upload.ts'
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
 const zh = translator('zh-CN')
@@ -55,10 +55,10 @@ async function expectRefused(file: string, name: string, key: MessageKey, opts: 
   expect(f.status).toBe('REJECTED')
   expect(f.errorKey).toBe(key)
   expect(f.storageKey).toBeNull()
-  expect(await objectsOf(f)).toEqual([])
+  expect(await leftAfterCleanup(() => objectsOf(f))).toEqual([])
   expect(await prisma.derivative.count({ where: { fileId: f.id } })).toBe(0)
   // …nor the upload's bookkeeping.
-  expect(fs.readdirSync(tusMetaDir(env().STORAGE_LOCAL_ROOT)).some((n) => n.includes(f.id))).toBe(false)
+  expect(await leftAfterCleanup(() => fs.readdirSync(tusMetaDir(env().STORAGE_LOCAL_ROOT)).filter((n) => n.includes(f.id)))).toEqual([])
   // The uploader sees the reason, in Chinese, on the resource page.
   const html = await (await teacher.get(`/p/liling/r/${f.resourceId}`)).text()
   expect(html).toContain(zh(key).replace(/（/g, '（'))

@@ -34,7 +34,7 @@ import { objectKeys } from '../../storage/keys.ts'
 import { signMediaPrefix } from '../../storage/media-token.ts'
 import { FIXTURES } from '../fixtures/generate.ts'
 import type { Browser, startTestServer } from '../factories/http.ts'
-import { settled, startUpload, tusUpload, uploadFile, listKeys, startIngestHarness } from '../factories/upload.ts'
+import { leftAfterCleanup, settled, startUpload, tusUpload, uploadFile, listKeys, startIngestHarness } from '../factories/upload.ts'
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 150_000 })
 
@@ -164,11 +164,11 @@ describe('uploads and processing on S3', () => {
     const { started } = await uploadFile(teacher, 'liling', path.join(FIXTURES, 'bad-executable.mp4'), '病毒.mp4')
     const f = await settled(started.fileId!)
     expect(f.status).toBe('REJECTED')
-    expect(await listKeys(`originals/${f.platformId}/${f.resourceId}/`)).toEqual([])
+    expect(await leftAfterCleanup(() => listKeys(`originals/${f.platformId}/${f.resourceId}/`))).toEqual([])
     const processed = await uploadFile(teacher, 'liling', path.join(FIXTURES, 'bad-truncated.mp4'), '截断.mp4')
     const g = await settled(processed.started.fileId!)
     expect(g.status).toBe('REJECTED')
-    expect(await listKeys(`originals/${g.platformId}/${g.resourceId}/`, `derived/${g.platformId}/${g.resourceId}/`)).toEqual([])
+    expect(await leftAfterCleanup(() => listKeys(`originals/${g.platformId}/${g.resourceId}/`, `derived/${g.platformId}/${g.resourceId}/`))).toEqual([])
     expect(await prisma.resourceFile.count({ where: { status: 'REJECTED' } })).toBe(2)
   })
 })
