@@ -2,9 +2,21 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
+import prettier from 'eslint-config-prettier'
 
 export default tseslint.config(
-  { ignores: ['build/**', 'public/build/**', 'app/generated/**', 'node_modules/**', '.data/**', 'test-results/**', 'bench-results/**', '.scratch/**'] },
+  {
+    ignores: [
+      'build/**',
+      'public/build/**',
+      'app/generated/**',
+      'node_modules/**',
+      '.data/**',
+      'test-results/**',
+      'bench-results/**',
+      '.scratch/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,4 +34,6 @@ export default tseslint.config(
     files: ['scripts/**', 'test/**', 'workers/index.ts', 'app/server/index.ts'],
     rules: { 'no-console': 'off' },
   },
+  // Formatting is Prettier's (`prettier --check` runs in `npm run lint` and `npm test`); ESLint checks the rest.
+  prettier,
 )

@@ -9,7 +9,15 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
     projects: [
-      { resolve: { alias }, test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['test/unit/**/*.test.ts'], setupFiles: ['test/setup/unit-env.ts', 'test/setup/no-console-error.ts'] } },
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          sequence: { groupOrder: 0 },
+          include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/setup/unit-env.ts', 'test/setup/no-console-error.ts'],
+        },
+      },
       {
         resolve: { alias },
         test: {

@@ -21,7 +21,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     locale: getLocale(request),
     csrfToken: csrfTokenFor(context.csrfCookie),
-    actor: actor ? { userId: actor.userId, displayName: actor.displayName, unread: await unreadCount(actor.userId) } : null,
+    actor: actor
+      ? { userId: actor.userId, displayName: actor.displayName, unread: await unreadCount(actor.userId) }
+      : null,
   }
 }
 

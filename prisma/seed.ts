@@ -10,47 +10,288 @@ import { seedTaxonomy } from './taxonomy/seed-taxonomy.ts'
 
 export const DEMO_PASSWORD = 'Hunan2026'
 
-type P = { slug: string; name: string; shortName?: string; level: L; mode: M; parent?: string; regionCode?: string; domain?: string; externalUrl?: string; primaryColor?: string; accentColor?: string; bannerText?: string }
+type P = {
+  slug: string
+  name: string
+  shortName?: string
+  level: L
+  mode: M
+  parent?: string
+  regionCode?: string
+  domain?: string
+  externalUrl?: string
+  primaryColor?: string
+  accentColor?: string
+  bannerText?: string
+}
 
 export const DEMO_PLATFORMS: P[] = [
-  { slug: 'hunan', name: '湖南省教育资源云', shortName: '湖南', level: L.PROVINCE, mode: M.HOSTED, regionCode: '430000', primaryColor: '#b91c1c', accentColor: '#facc15', bannerText: '湖南省基础教育资源公共服务平台 · 全省一体系、资源体系通' },
-  { slug: 'changsha', name: '长沙市教育资源平台', shortName: '长沙', level: L.CITY, mode: M.VIRTUAL, parent: 'hunan', regionCode: '430100', primaryColor: '#1d4ed8' },
-  { slug: 'zhuzhou', name: '株洲市教育资源平台', shortName: '株洲', level: L.CITY, mode: M.VIRTUAL, parent: 'hunan', regionCode: '430200', primaryColor: '#0f766e' },
-  { slug: 'xiangtan', name: '湘潭市教育资源平台', shortName: '湘潭', level: L.CITY, mode: M.VIRTUAL, parent: 'hunan', regionCode: '430300', primaryColor: '#7c3aed' },
-  { slug: 'hengyang', name: '衡阳市教育资源平台', shortName: '衡阳', level: L.CITY, mode: M.VIRTUAL, parent: 'hunan', regionCode: '430400' },
-  { slug: 'yueyang', name: '岳阳市教育资源平台', shortName: '岳阳', level: L.CITY, mode: M.VIRTUAL, parent: 'hunan', regionCode: '430600' },
-  { slug: 'changshaxian', name: '长沙县教育资源平台', shortName: '长沙县', level: L.COUNTY, mode: M.VIRTUAL, parent: 'changsha', regionCode: '430121' },
-  { slug: 'wangcheng', name: '望城区教育资源平台', shortName: '望城', level: L.COUNTY, mode: M.VIRTUAL, parent: 'changsha', regionCode: '430112' },
-  { slug: 'liuyang', name: '浏阳市教育资源公共服务平台', shortName: '浏阳', level: L.COUNTY, mode: M.CONNECTED, parent: 'changsha', regionCode: '430181', externalUrl: 'https://res.liuyang.example.cn', primaryColor: '#9a3412' },
-  { slug: 'liling', name: '醴陵市教育资源平台', shortName: '醴陵', level: L.COUNTY, mode: M.VIRTUAL, parent: 'zhuzhou', regionCode: '430281', domain: 'liling.localhost', primaryColor: '#047857', accentColor: '#fbbf24', bannerText: '醴陵市 · 瓷城教育资源共建共享' },
-  { slug: 'youxian', name: '攸县教育资源平台', shortName: '攸县', level: L.COUNTY, mode: M.VIRTUAL, parent: 'zhuzhou', regionCode: '430223' },
-  { slug: 'xiangtanxian', name: '湘潭县教育资源平台', shortName: '湘潭县', level: L.COUNTY, mode: M.VIRTUAL, parent: 'xiangtan', regionCode: '430321' },
-  { slug: 'shaoshan', name: '韶山市教育资源平台', shortName: '韶山', level: L.COUNTY, mode: M.VIRTUAL, parent: 'xiangtan', regionCode: '430382', primaryColor: '#c2410c' },
+  {
+    slug: 'hunan',
+    name: '湖南省教育资源云',
+    shortName: '湖南',
+    level: L.PROVINCE,
+    mode: M.HOSTED,
+    regionCode: '430000',
+    primaryColor: '#b91c1c',
+    accentColor: '#facc15',
+    bannerText: '湖南省基础教育资源公共服务平台 · 全省一体系、资源体系通',
+  },
+  {
+    slug: 'changsha',
+    name: '长沙市教育资源平台',
+    shortName: '长沙',
+    level: L.CITY,
+    mode: M.VIRTUAL,
+    parent: 'hunan',
+    regionCode: '430100',
+    primaryColor: '#1d4ed8',
+  },
+  {
+    slug: 'zhuzhou',
+    name: '株洲市教育资源平台',
+    shortName: '株洲',
+    level: L.CITY,
+    mode: M.VIRTUAL,
+    parent: 'hunan',
+    regionCode: '430200',
+    primaryColor: '#0f766e',
+  },
+  {
+    slug: 'xiangtan',
+    name: '湘潭市教育资源平台',
+    shortName: '湘潭',
+    level: L.CITY,
+    mode: M.VIRTUAL,
+    parent: 'hunan',
+    regionCode: '430300',
+    primaryColor: '#7c3aed',
+  },
+  {
+    slug: 'hengyang',
+    name: '衡阳市教育资源平台',
+    shortName: '衡阳',
+    level: L.CITY,
+    mode: M.VIRTUAL,
+    parent: 'hunan',
+    regionCode: '430400',
+  },
+  {
+    slug: 'yueyang',
+    name: '岳阳市教育资源平台',
+    shortName: '岳阳',
+    level: L.CITY,
+    mode: M.VIRTUAL,
+    parent: 'hunan',
+    regionCode: '430600',
+  },
+  {
+    slug: 'changshaxian',
+    name: '长沙县教育资源平台',
+    shortName: '长沙县',
+    level: L.COUNTY,
+    mode: M.VIRTUAL,
+    parent: 'changsha',
+    regionCode: '430121',
+  },
+  {
+    slug: 'wangcheng',
+    name: '望城区教育资源平台',
+    shortName: '望城',
+    level: L.COUNTY,
+    mode: M.VIRTUAL,
+    parent: 'changsha',
+    regionCode: '430112',
+  },
+  {
+    slug: 'liuyang',
+    name: '浏阳市教育资源公共服务平台',
+    shortName: '浏阳',
+    level: L.COUNTY,
+    mode: M.CONNECTED,
+    parent: 'changsha',
+    regionCode: '430181',
+    externalUrl: 'https://res.liuyang.example.cn',
+    primaryColor: '#9a3412',
+  },
+  {
+    slug: 'liling',
+    name: '醴陵市教育资源平台',
+    shortName: '醴陵',
+    level: L.COUNTY,
+    mode: M.VIRTUAL,
+    parent: 'zhuzhou',
+    regionCode: '430281',
+    domain: 'liling.localhost',
+    primaryColor: '#047857',
+    accentColor: '#fbbf24',
+    bannerText: '醴陵市 · 瓷城教育资源共建共享',
+  },
+  {
+    slug: 'youxian',
+    name: '攸县教育资源平台',
+    shortName: '攸县',
+    level: L.COUNTY,
+    mode: M.VIRTUAL,
+    parent: 'zhuzhou',
+    regionCode: '430223',
+  },
+  {
+    slug: 'xiangtanxian',
+    name: '湘潭县教育资源平台',
+    shortName: '湘潭县',
+    level: L.COUNTY,
+    mode: M.VIRTUAL,
+    parent: 'xiangtan',
+    regionCode: '430321',
+  },
+  {
+    slug: 'shaoshan',
+    name: '韶山市教育资源平台',
+    shortName: '韶山',
+    level: L.COUNTY,
+    mode: M.VIRTUAL,
+    parent: 'xiangtan',
+    regionCode: '430382',
+    primaryColor: '#c2410c',
+  },
   { slug: 'cs-yizhong', name: '长沙市第一中学', level: L.SCHOOL, mode: M.HOSTED, parent: 'changsha' },
   { slug: 'll-yizhong', name: '醴陵市第一中学', level: L.SCHOOL, mode: M.HOSTED, parent: 'liling' },
   { slug: 'xtx-yizhong', name: '湘潭县第一中学', level: L.SCHOOL, mode: M.HOSTED, parent: 'xiangtanxian' },
 ]
 
-type U = { phone: string; email?: string; name: string; home: string; roles: [R, string][]; school?: string; subjects?: string[]; note: string }
+type U = {
+  phone: string
+  email?: string
+  name: string
+  home: string
+  roles: [R, string][]
+  school?: string
+  subjects?: string[]
+  note: string
+}
 
 export const DEMO_USERS: U[] = [
-  { phone: '13800000001', email: 'admin@hunan.demo', name: '王建国', home: 'hunan', roles: [[R.PROVINCE_ADMIN, 'hunan']], note: '省级管理员' },
-  { phone: '13800000002', name: '李芳', home: 'hunan', roles: [[R.REVIEWER, 'hunan']], subjects: ['数学'], note: '省级审核员' },
+  {
+    phone: '13800000001',
+    email: 'admin@hunan.demo',
+    name: '王建国',
+    home: 'hunan',
+    roles: [[R.PROVINCE_ADMIN, 'hunan']],
+    note: '省级管理员',
+  },
+  {
+    phone: '13800000002',
+    name: '李芳',
+    home: 'hunan',
+    roles: [[R.REVIEWER, 'hunan']],
+    subjects: ['数学'],
+    note: '省级审核员',
+  },
   { phone: '13800000003', name: '赵磊', home: 'hunan', roles: [[R.TRADING_OPERATOR, 'hunan']], note: '交易运营者' },
   { phone: '13800000004', name: '钱敏', home: 'hunan', roles: [[R.REGULATOR, 'hunan']], note: '交易监管者' },
-  { phone: '13800000005', email: 'provider@hnep.demo', name: '韩雪', home: 'hunan', roles: [[R.PROVIDER, 'hunan']], school: '湖南教育出版社', note: '资源提供者' },
-  { phone: '13800000011', name: '孙伟', home: 'changsha', roles: [[R.PLATFORM_ADMIN, 'changsha']], note: '长沙市平台管理员' },
-  { phone: '13800000012', name: '周静', home: 'changsha', roles: [[R.REVIEWER, 'changsha']], subjects: ['物理'], note: '长沙市审核员' },
-  { phone: '13800000013', name: '沈洁', home: 'cs-yizhong', roles: [[R.SCHOOL_PURCHASER, 'cs-yizhong']], school: '长沙市第一中学', note: '学校采购' },
-  { phone: '13800000014', name: '卫红', home: 'changshaxian', roles: [[R.TEACHER, 'changshaxian']], school: '长沙县第一中学', subjects: ['物理'], note: '长沙县教师' },
-  { phone: '13800000021', name: '吴强', home: 'zhuzhou', roles: [[R.REVIEWER, 'zhuzhou']], subjects: ['数学', '物理'], note: '株洲市审核员' },
-  { phone: '13800000031', email: 'admin@liling.demo', name: '郑丽', home: 'liling', roles: [[R.PLATFORM_ADMIN, 'liling']], note: '醴陵市平台管理员' },
-  { phone: '13800000032', name: '冯涛', home: 'liling', roles: [[R.REVIEWER, 'liling']], subjects: ['数学'], note: '醴陵市审核员' },
-  { phone: '13800000033', email: 'chenxm@liling.demo', name: '陈晓梅', home: 'liling', roles: [[R.TEACHER, 'liling']], school: '醴陵市第一中学', subjects: ['数学'], note: '醴陵市教师（初中数学）' },
-  { phone: '13800000034', name: '褚明', home: 'liling', roles: [[R.TEACHER, 'liling']], school: '醴陵市第一中学', subjects: ['语文'], note: '醴陵市教师（初中语文）' },
-  { phone: '13800000035', name: '杨帆', home: 'liling', roles: [[R.STUDENT, 'liling']], school: '醴陵市第一中学', note: '学生' },
+  {
+    phone: '13800000005',
+    email: 'provider@hnep.demo',
+    name: '韩雪',
+    home: 'hunan',
+    roles: [[R.PROVIDER, 'hunan']],
+    school: '湖南教育出版社',
+    note: '资源提供者',
+  },
+  {
+    phone: '13800000011',
+    name: '孙伟',
+    home: 'changsha',
+    roles: [[R.PLATFORM_ADMIN, 'changsha']],
+    note: '长沙市平台管理员',
+  },
+  {
+    phone: '13800000012',
+    name: '周静',
+    home: 'changsha',
+    roles: [[R.REVIEWER, 'changsha']],
+    subjects: ['物理'],
+    note: '长沙市审核员',
+  },
+  {
+    phone: '13800000013',
+    name: '沈洁',
+    home: 'cs-yizhong',
+    roles: [[R.SCHOOL_PURCHASER, 'cs-yizhong']],
+    school: '长沙市第一中学',
+    note: '学校采购',
+  },
+  {
+    phone: '13800000014',
+    name: '卫红',
+    home: 'changshaxian',
+    roles: [[R.TEACHER, 'changshaxian']],
+    school: '长沙县第一中学',
+    subjects: ['物理'],
+    note: '长沙县教师',
+  },
+  {
+    phone: '13800000021',
+    name: '吴强',
+    home: 'zhuzhou',
+    roles: [[R.REVIEWER, 'zhuzhou']],
+    subjects: ['数学', '物理'],
+    note: '株洲市审核员',
+  },
+  {
+    phone: '13800000031',
+    email: 'admin@liling.demo',
+    name: '郑丽',
+    home: 'liling',
+    roles: [[R.PLATFORM_ADMIN, 'liling']],
+    note: '醴陵市平台管理员',
+  },
+  {
+    phone: '13800000032',
+    name: '冯涛',
+    home: 'liling',
+    roles: [[R.REVIEWER, 'liling']],
+    subjects: ['数学'],
+    note: '醴陵市审核员',
+  },
+  {
+    phone: '13800000033',
+    email: 'chenxm@liling.demo',
+    name: '陈晓梅',
+    home: 'liling',
+    roles: [[R.TEACHER, 'liling']],
+    school: '醴陵市第一中学',
+    subjects: ['数学'],
+    note: '醴陵市教师（初中数学）',
+  },
+  {
+    phone: '13800000034',
+    name: '褚明',
+    home: 'liling',
+    roles: [[R.TEACHER, 'liling']],
+    school: '醴陵市第一中学',
+    subjects: ['语文'],
+    note: '醴陵市教师（初中语文）',
+  },
+  {
+    phone: '13800000035',
+    name: '杨帆',
+    home: 'liling',
+    roles: [[R.STUDENT, 'liling']],
+    school: '醴陵市第一中学',
+    note: '学生',
+  },
   { phone: '13800000036', name: '朱丽', home: 'liling', roles: [[R.PARENT, 'liling']], note: '家长' },
-  { phone: '13800000041', name: '蒋涛', home: 'xiangtanxian', roles: [[R.TEACHER, 'xiangtanxian']], school: '湘潭县第一中学', subjects: ['英语'], note: '湘潭县教师' },
+  {
+    phone: '13800000041',
+    name: '蒋涛',
+    home: 'xiangtanxian',
+    roles: [[R.TEACHER, 'xiangtanxian']],
+    school: '湘潭县第一中学',
+    subjects: ['英语'],
+    note: '湘潭县教师',
+  },
 ]
 
 export async function seed(prisma: PrismaClient) {
@@ -75,8 +316,21 @@ export async function seed(prisma: PrismaClient) {
     const home = ids.get(u.home)!
     const user = await prisma.user.upsert({
       where: { phone: u.phone },
-      create: { phone: u.phone, email: u.email ?? null, displayName: u.name, passwordHash, homePlatformId: home.id, schoolName: u.school ?? null, subjects: u.subjects ?? [] },
-      update: { displayName: u.name, homePlatformId: home.id, schoolName: u.school ?? null, subjects: u.subjects ?? [] },
+      create: {
+        phone: u.phone,
+        email: u.email ?? null,
+        displayName: u.name,
+        passwordHash,
+        homePlatformId: home.id,
+        schoolName: u.school ?? null,
+        subjects: u.subjects ?? [],
+      },
+      update: {
+        displayName: u.name,
+        homePlatformId: home.id,
+        schoolName: u.school ?? null,
+        subjects: u.subjects ?? [],
+      },
       select: { id: true },
     })
     for (const [role, slug] of u.roles) {

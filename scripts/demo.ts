@@ -5,7 +5,16 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { ROOT, SetupError, WEB_NODE_ARGS, ensureMediaTools, ensureMeilisearch, ensurePostgres, ensureRedis, waitForHttp } from './lib/services.ts'
+import {
+  ROOT,
+  SetupError,
+  WEB_NODE_ARGS,
+  ensureMediaTools,
+  ensureMeilisearch,
+  ensurePostgres,
+  ensureRedis,
+  waitForHttp,
+} from './lib/services.ts'
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -48,7 +57,10 @@ run(tsx, ['scripts/db/seed-media.ts'])
 // indexed for search through the real reindex path.
 run(tsx, ['scripts/catalogue/seed.ts', process.env.DEMO_GENERATED ?? '2000'])
 
-for (const [name, cmd, args] of [['web', process.execPath, WEB_NODE_ARGS], ['workers', tsx, ['workers/index.ts']]] as const) {
+for (const [name, cmd, args] of [
+  ['web', process.execPath, WEB_NODE_ARGS],
+  ['workers', tsx, ['workers/index.ts']],
+] as const) {
   const child = spawn(cmd, args, { stdio: 'inherit', env: { ...env, ERC_SERVICE: name }, cwd: ROOT })
   child.on('exit', (code) => {
     console.error(`[demo] ${name} exited with ${code}`)
@@ -57,9 +69,16 @@ for (const [name, cmd, args] of [['web', process.execPath, WEB_NODE_ARGS], ['wor
   children.push(child)
 }
 
-if (await waitForHttp(`http://127.0.0.1:${env.PORT}/readyz`, 60_000).then(() => true, () => false)) {
+if (
+  await waitForHttp(`http://127.0.0.1:${env.PORT}/readyz`, 60_000).then(
+    () => true,
+    () => false,
+  )
+) {
   console.log(`\n教育资源云已启动 / the platform is up:  ${env.APP_URL}/p/hunan`)
-  console.log(`醴陵市虚拟平台（按域名访问）/ county virtual platform by host name: http://liling.localhost:${env.PORT}/`)
+  console.log(
+    `醴陵市虚拟平台（按域名访问）/ county virtual platform by host name: http://liling.localhost:${env.PORT}/`,
+  )
   console.log('Ctrl-C 停止 / to stop.\n')
 }
 

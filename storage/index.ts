@@ -12,6 +12,12 @@ export type { StorageDriver, ObjectInfo } from './types.ts'
 export const storage: StorageDriver = singleton('storage', () => {
   const e = env()
   if (e.STORAGE_DRIVER === 's3')
-    return new S3Driver({ endpoint: e.S3_ENDPOINT, region: e.S3_REGION, bucket: e.S3_BUCKET, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY })
+    return new S3Driver({
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      accessKey: e.S3_ACCESS_KEY,
+      secretKey: e.S3_SECRET_KEY,
+    })
   return new LocalDiskDriver(path.resolve(e.STORAGE_LOCAL_ROOT), e.APP_URL, e.SESSION_SECRET)
 })

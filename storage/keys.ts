@@ -14,16 +14,19 @@ function id(v: string, what: string) {
 
 function relPath(rel: string) {
   const parts = rel.split('/')
-  if (!parts.every((p) => SAFE_SEGMENT.test(p) && p !== '..' && !p.includes('..'))) throw new Error('unsafe derivative path in object key')
+  if (!parts.every((p) => SAFE_SEGMENT.test(p) && p !== '..' && !p.includes('..')))
+    throw new Error('unsafe derivative path in object key')
   return rel
 }
 
 export type FileRef = { platformId: string; resourceId: string; fileId: string }
 
 export const objectKeys = {
-  original: (f: FileRef) => `originals/${id(f.platformId, 'platformId')}/${id(f.resourceId, 'resourceId')}/${id(f.fileId, 'fileId')}`,
+  original: (f: FileRef) =>
+    `originals/${id(f.platformId, 'platformId')}/${id(f.resourceId, 'resourceId')}/${id(f.fileId, 'fileId')}`,
   /** Prefix of everything derived from one file (ends with "/"). */
-  derivedPrefix: (f: FileRef) => `derived/${id(f.platformId, 'platformId')}/${id(f.resourceId, 'resourceId')}/${id(f.fileId, 'fileId')}/`,
+  derivedPrefix: (f: FileRef) =>
+    `derived/${id(f.platformId, 'platformId')}/${id(f.resourceId, 'resourceId')}/${id(f.fileId, 'fileId')}/`,
   derived: (f: FileRef, rel: string) => objectKeys.derivedPrefix(f) + relPath(rel),
   healthProbe: () => `system/readiness-probe`,
 }

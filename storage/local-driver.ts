@@ -14,7 +14,11 @@ import type { ObjectInfo, StorageDriver } from './types.ts'
 
 export class LocalDiskDriver implements StorageDriver {
   readonly kind = 'local' as const
-  constructor(private readonly root: string, private readonly appUrl: string, private readonly secret: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly appUrl: string,
+    private readonly secret: string,
+  ) {}
 
   /** Resolves a key to a path and refuses anything that would escape the root. */
   pathFor(key: string) {
@@ -49,7 +53,10 @@ export class LocalDiskDriver implements StorageDriver {
     const p = this.pathFor(key)
     try {
       const st = await fs.stat(p)
-      const meta = await fs.readFile(`${p}.meta.json`, 'utf8').then((s) => JSON.parse(s) as { contentType?: string }).catch(() => ({}) as { contentType?: string })
+      const meta = await fs
+        .readFile(`${p}.meta.json`, 'utf8')
+        .then((s) => JSON.parse(s) as { contentType?: string })
+        .catch(() => ({}) as { contentType?: string })
       return { size: st.size, lastModified: st.mtime, contentType: meta.contentType }
     } catch {
       return null

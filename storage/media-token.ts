@@ -11,8 +11,11 @@ type Claims = { p: string; e: number }
 const mac = (secret: string, body: string) => createHmac('sha256', secret).update(`media:${body}`).digest('base64url')
 
 export function signMediaPrefix(secret: string, prefix: string, expiresInSeconds: number, now = Date.now()) {
-  if (!prefix.startsWith('derived/') || !prefix.endsWith('/')) throw new Error('media tokens cover derivative prefixes only')
-  const body = Buffer.from(JSON.stringify({ p: prefix, e: Math.floor(now / 1000) + expiresInSeconds } satisfies Claims)).toString('base64url')
+  if (!prefix.startsWith('derived/') || !prefix.endsWith('/'))
+    throw new Error('media tokens cover derivative prefixes only')
+  const body = Buffer.from(
+    JSON.stringify({ p: prefix, e: Math.floor(now / 1000) + expiresInSeconds } satisfies Claims),
+  ).toString('base64url')
   return `${body}.${mac(secret, body)}`
 }
 

@@ -31,11 +31,18 @@ export class S3Driver implements StorageDriver {
   }
 
   async ensureBucket() {
-    if (!(await this.client.bucketExists(this.cfg.bucket))) await this.client.makeBucket(this.cfg.bucket, this.cfg.region)
+    if (!(await this.client.bucketExists(this.cfg.bucket)))
+      await this.client.makeBucket(this.cfg.bucket, this.cfg.region)
   }
 
   async put(key: string, body: Readable | Buffer, opts: { contentType?: string; size?: number } = {}) {
-    await this.client.putObject(this.cfg.bucket, this.key(key), body, opts.size, opts.contentType ? { 'Content-Type': opts.contentType } : {})
+    await this.client.putObject(
+      this.cfg.bucket,
+      this.key(key),
+      body,
+      opts.size,
+      opts.contentType ? { 'Content-Type': opts.contentType } : {},
+    )
   }
 
   async get(key: string, range?: { start: number; end?: number }) {
@@ -48,7 +55,12 @@ export class S3Driver implements StorageDriver {
     try {
       // statObject, not the upload's ETag: RGW returns an empty ETag for multipart uploads.
       const s = await this.client.statObject(this.cfg.bucket, this.key(key))
-      return { size: s.size, etag: s.etag, lastModified: s.lastModified, contentType: s.metaData?.['content-type'] as string | undefined }
+      return {
+        size: s.size,
+        etag: s.etag,
+        lastModified: s.lastModified,
+        contentType: s.metaData?.['content-type'] as string | undefined,
+      }
     } catch (e) {
       if ((e as { code?: string }).code === 'NotFound' || (e as { code?: string }).code === 'NoSuchKey') return null
       throw e
@@ -66,7 +78,8 @@ export class S3Driver implements StorageDriver {
 
   async signedUrl(key: string, expiresInSeconds: number, opts: { downloadName?: string } = {}) {
     const headers: Record<string, string> = {}
-    if (opts.downloadName) headers['response-content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`
+    if (opts.downloadName)
+      headers['response-content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`
     return this.client.presignedGetObject(this.cfg.bucket, this.key(key), expiresInSeconds, headers)
   }
 

@@ -12,7 +12,12 @@ export function signLocalUrl(appUrl: string, secret: string, key: string, expire
 }
 
 /** Checks a /files request; returns the key when the signature is good and not expired. */
-export function verifyLocalUrl(secret: string, key: string, query: { exp?: unknown; sig?: unknown; name?: unknown }, now = Date.now()) {
+export function verifyLocalUrl(
+  secret: string,
+  key: string,
+  query: { exp?: unknown; sig?: unknown; name?: unknown },
+  now = Date.now(),
+) {
   const exp = Number(query.exp)
   const given = typeof query.sig === 'string' ? query.sig : ''
   const name = typeof query.name === 'string' ? query.name : ''

@@ -3,5 +3,7 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
 
-export const tusMetaDir = (root: string) => path.join(path.dirname(path.resolve(root)), `${path.basename(path.resolve(root))}-tus`)
-export const tusMetaFile = (dir: string, key: string) => path.join(dir, `${createHash('sha1').update(key).digest('hex')}.json`)
+export const tusMetaDir = (root: string) =>
+  path.join(path.dirname(path.resolve(root)), `${path.basename(path.resolve(root))}-tus`)
+export const tusMetaFile = (dir: string, key: string) =>
+  path.join(dir, `${createHash('sha1').update(key).digest('hex')}.json`)

@@ -18,7 +18,10 @@ await prisma.$queryRaw`SELECT 1`
 // what is missing rather than failing every job later.
 const tools = await checkTools()
 if (!tools.ok) {
-  logger.fatal({ missing: tools.missing }, `processing tools missing: ${tools.missing.join(', ')}. Install them with: ${INSTALL_HINT}`)
+  logger.fatal(
+    { missing: tools.missing },
+    `processing tools missing: ${tools.missing.join(', ')}. Install them with: ${INSTALL_HINT}`,
+  )
   process.exit(1)
 }
 logger.info({ tools: tools.versions }, 'processing tools found')

@@ -19,7 +19,10 @@ export function connection(): ConnectionOptions {
   }
 }
 
-export const queue = singleton('bullmq-queue', () => new Queue(QUEUE_NAME, { connection: connection(), prefix: `${env().REDIS_PREFIX}:bull` }))
+export const queue = singleton(
+  'bullmq-queue',
+  () => new Queue(QUEUE_NAME, { connection: connection(), prefix: `${env().REDIS_PREFIX}:bull` }),
+)
 
 /** Adds a job with its registry's attempts and backoff. The fixed job id makes this idempotent. */
 export async function addJob(name: JobName, payload: unknown, jobId: string) {

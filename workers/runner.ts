@@ -35,7 +35,9 @@ export function startWorkers(opts: { concurrency?: number; dispatchEveryMs?: num
     stalledInterval: Math.max(1_000, Math.floor(env().WORKER_LOCK_MS / 2)),
     maxStalledCount: 3,
   })
-  worker.on('failed', (job, err) => logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'))
+  worker.on('failed', (job, err) =>
+    logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
+  )
   worker.on('error', (err) => logger.error({ err }, 'worker error'))
 
   let stopped = false

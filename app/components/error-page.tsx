@@ -9,7 +9,11 @@ const TITLES: Record<number, MessageKey> = {
   404: 'error.notFound.title',
   429: 'error.tooMany.title',
 }
-const BODIES: Record<number, MessageKey> = { 403: 'error.forbidden.body', 404: 'error.notFound.body', 401: 'auth.signInRequired' }
+const BODIES: Record<number, MessageKey> = {
+  403: 'error.forbidden.body',
+  404: 'error.notFound.body',
+  401: 'auth.signInRequired',
+}
 
 /** The 403/404/500 page, in the user's language. Services' message keys are shown as text;
  * anything unexpected shows a generic message, never a stack trace. */
@@ -20,7 +24,8 @@ export function ErrorPage({ homeHref = '/' }: { homeHref?: string }) {
   let body: MessageKey = 'error.server.body'
   if (isRouteErrorResponse(error)) {
     status = error.status
-    body = typeof error.data === 'string' && isMessageKey(error.data) ? error.data : (BODIES[status] ?? 'error.server.body')
+    body =
+      typeof error.data === 'string' && isMessageKey(error.data) ? error.data : (BODIES[status] ?? 'error.server.body')
   }
   const title = TITLES[status] ?? (status >= 500 ? 'error.server.title' : 'error.title')
   return (

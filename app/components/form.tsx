@@ -13,8 +13,14 @@ export function CsrfInput() {
   return <input type="hidden" name="_csrf" value={useCsrfToken()} />
 }
 
-type Failure = { ok: false; formError: MessageKey; formErrorParams?: Record<string, string | number>; fieldErrors: Partial<Record<string, MessageKey>> }
-export type ActionResult = Failure | { ok: true; message?: MessageKey; messageParams?: Record<string, string | number> } | undefined
+type Failure = {
+  ok: false
+  formError: MessageKey
+  formErrorParams?: Record<string, string | number>
+  fieldErrors: Partial<Record<string, MessageKey>>
+}
+export type ActionResult =
+  Failure | { ok: true; message?: MessageKey; messageParams?: Record<string, string | number> } | undefined
 
 export function fieldError(result: unknown, name: string): MessageKey | undefined {
   const r = result as Failure | undefined

@@ -5,21 +5,40 @@
 import { z } from 'zod'
 
 /** Development and test get working defaults; production must set the value explicitly. */
-const devDefault = <T extends z.ZodType<string>>(schema: T, dev: string) => (process.env.NODE_ENV === 'production' ? schema : schema.default(dev as never)) as unknown as T
+const devDefault = <T extends z.ZodType<string>>(schema: T, dev: string) =>
+  (process.env.NODE_ENV === 'production' ? schema : schema.default(dev as never)) as unknown as T
 
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     APP_URL: z.url().default('http://localhost:3000'),
-    SESSION_SECRET: devDefault(z.string().min(32, 'SESSION_SECRET must be at least 32 characters'), 'dev-only-secret-change-me-0123456789abcdef'),
-    DATABASE_URL: devDefault(z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL'), 'postgresql://postgres@127.0.0.1:5432/erc'),
-    REDIS_URL: devDefault(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL'), 'redis://127.0.0.1:6379'),
+    SESSION_SECRET: devDefault(
+      z.string().min(32, 'SESSION_SECRET must be at least 32 characters'),
+      'dev-only-secret-change-me-0123456789abcdef',
+    ),
+    DATABASE_URL: devDefault(
+      z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL'),
+      'postgresql://postgres@127.0.0.1:5432/erc',
+    ),
+    REDIS_URL: devDefault(
+      z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL'),
+      'redis://127.0.0.1:6379',
+    ),
     /** Prefix for every Redis key we write (queues, rate limits), so test workers never collide. */
-    REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/).default('erc'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/)
+      .default('erc'),
     MEILI_URL: devDefault(z.url(), 'http://127.0.0.1:7700'),
-    MEILI_MASTER_KEY: devDefault(z.string().min(16, 'MEILI_MASTER_KEY must be at least 16 characters'), 'dev-only-meili-master-key-0123456789'),
-    MEILI_INDEX_PREFIX: z.string().regex(/^[a-z0-9_-]+$/).default('erc'),
+    MEILI_MASTER_KEY: devDefault(
+      z.string().min(16, 'MEILI_MASTER_KEY must be at least 16 characters'),
+      'dev-only-meili-master-key-0123456789',
+    ),
+    MEILI_INDEX_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/)
+      .default('erc'),
     STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     STORAGE_LOCAL_ROOT: z.string().default('.data/storage'),
     S3_ENDPOINT: z.string().default('http://127.0.0.1:9000'),
@@ -42,7 +61,10 @@ const schema = z
     UPLOAD_MAX_DOCUMENT_MB: z.coerce.number().positive().default(300),
     UPLOAD_MAX_IMAGE_MB: z.coerce.number().positive().default(50),
     UPLOAD_MAX_SUBTITLE_MB: z.coerce.number().positive().default(2),
-    VIDEO_MAX_SECONDS: z.coerce.number().positive().default(3 * 3600),
+    VIDEO_MAX_SECONDS: z.coerce
+      .number()
+      .positive()
+      .default(3 * 3600),
     IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(80_000_000),
     /** A DOCX/PPTX/XLSX whose entries would unpack to more than this is refused (zip bombs). */
     DOCUMENT_MAX_UNPACKED_MB: z.coerce.number().positive().default(1024),
@@ -62,9 +84,17 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && (!env.S3_ACCESS_KEY || !env.S3_SECRET_KEY))
-      ctx.addIssue({ code: 'custom', path: ['S3_ACCESS_KEY'], message: 'S3_ACCESS_KEY and S3_SECRET_KEY are required when STORAGE_DRIVER=s3' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_ACCESS_KEY'],
+        message: 'S3_ACCESS_KEY and S3_SECRET_KEY are required when STORAGE_DRIVER=s3',
+      })
     if (env.MESSAGE_TRANSPORT === 'smtp' && !/^smtps?:\/\//.test(env.SMTP_URL))
-      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'SMTP_URL (smtp:// or smtps://) is required when MESSAGE_TRANSPORT=smtp' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: 'SMTP_URL (smtp:// or smtps://) is required when MESSAGE_TRANSPORT=smtp',
+      })
     if (env.NODE_ENV === 'production' && env.SESSION_SECRET.startsWith('dev-only'))
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'set a real SESSION_SECRET in production' })
   })

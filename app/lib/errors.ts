@@ -5,7 +5,16 @@
  */
 import type { MessageKey } from './i18n/index.ts'
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'VALIDATION' | 'CONFLICT' | 'RATE_LIMITED' | 'CSRF' | 'TOO_LARGE' | 'UNSUPPORTED'
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'VALIDATION'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'CSRF'
+  | 'TOO_LARGE'
+  | 'UNSUPPORTED'
 
 const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -35,12 +44,17 @@ export class AppError extends Error {
 export const notFound = (key: MessageKey = 'error.notFound.body') => new AppError('NOT_FOUND', key)
 export const forbidden = (key: MessageKey = 'error.forbidden.body') => new AppError('FORBIDDEN', key)
 export const unauthenticated = () => new AppError('UNAUTHENTICATED', 'auth.signInRequired')
-export const validation = (fields: Partial<Record<string, MessageKey>>, key: MessageKey = 'form.invalid') => new AppError('VALIDATION', key, fields)
-export const conflict = (key: MessageKey, fields: Partial<Record<string, MessageKey>> = {}) => new AppError('CONFLICT', key, fields)
-export const rateLimited = (retryAfterSeconds: number) => new AppError('RATE_LIMITED', 'auth.tooManyAttempts', {}, { minutes: Math.ceil(retryAfterSeconds / 60) })
+export const validation = (fields: Partial<Record<string, MessageKey>>, key: MessageKey = 'form.invalid') =>
+  new AppError('VALIDATION', key, fields)
+export const conflict = (key: MessageKey, fields: Partial<Record<string, MessageKey>> = {}) =>
+  new AppError('CONFLICT', key, fields)
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', 'auth.tooManyAttempts', {}, { minutes: Math.ceil(retryAfterSeconds / 60) })
 
-export const tooLarge = (key: MessageKey, params: Record<string, string | number>) => new AppError('TOO_LARGE', key, {}, params)
-export const unsupported = (key: MessageKey, params: Record<string, string | number> = {}) => new AppError('UNSUPPORTED', key, {}, params)
+export const tooLarge = (key: MessageKey, params: Record<string, string | number>) =>
+  new AppError('TOO_LARGE', key, {}, params)
+export const unsupported = (key: MessageKey, params: Record<string, string | number> = {}) =>
+  new AppError('UNSUPPORTED', key, {}, params)
 
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError

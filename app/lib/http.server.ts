@@ -23,8 +23,12 @@ export function throwAsResponse(e: unknown): never {
 export function actionFailure(e: unknown) {
   if (isAppError(e)) {
     if (e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND') throw new Response(e.messageKey, { status: e.status })
-    const headers: HeadersInit = e.code === 'RATE_LIMITED' ? { 'Retry-After': String(Number(e.params.minutes ?? 1) * 60) } : {}
-    return data<ActionFailure>({ ok: false, formError: e.messageKey, formErrorParams: e.params, fieldErrors: e.fields }, { status: e.status, headers })
+    const headers: HeadersInit =
+      e.code === 'RATE_LIMITED' ? { 'Retry-After': String(Number(e.params.minutes ?? 1) * 60) } : {}
+    return data<ActionFailure>(
+      { ok: false, formError: e.messageKey, formErrorParams: e.params, fieldErrors: e.fields },
+      { status: e.status, headers },
+    )
   }
   throw e
 }

@@ -21,7 +21,12 @@ export const jobPayloads = {
   /** Removes stored objects no database row accounts for (app/services/media/orphans.server.ts). */
   'storage.sweep': z.object({ graceMs: z.number().int().min(0).optional() }),
   /** Brings these resources' search documents in line with PostgreSQL (search/resources-index.ts). */
-  'search.sync': z.object({ resourceIds: z.array(z.string().regex(/^[a-z0-9]{8,40}$/i)).min(1).max(1_000) }),
+  'search.sync': z.object({
+    resourceIds: z
+      .array(z.string().regex(/^[a-z0-9]{8,40}$/i))
+      .min(1)
+      .max(1_000),
+  }),
 } as const
 
 export type MediaStepName = z.infer<(typeof jobPayloads)['media.step']>['step']

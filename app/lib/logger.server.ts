@@ -4,9 +4,21 @@ import { singleton } from './singleton.server.ts'
 
 /** Paths that must never be written to a log, wherever they appear in a logged object. */
 export const REDACT_PATHS = [
-  'password', '*.password', 'newPassword', '*.newPassword', 'currentPassword', '*.currentPassword',
-  'passwordHash', '*.passwordHash', 'token', '*.token', 'csrfSecret', '*.csrfSecret',
-  'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
+  'password',
+  '*.password',
+  'newPassword',
+  '*.newPassword',
+  'currentPassword',
+  '*.currentPassword',
+  'passwordHash',
+  '*.passwordHash',
+  'token',
+  '*.token',
+  'csrfSecret',
+  '*.csrfSecret',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
 ]
 
 /** Logs go to stdout; LOG_FILE sends them to a file instead (tests read it to prove that no

@@ -12,7 +12,12 @@ export async function requirePlatform(context: AppLoadContext, slug: string | un
 
 /** For pages behind a permission: the platform, the signed-in actor (or a redirect to sign in),
  * and a 403 response when the actor may not do `action` there. */
-export async function requirePlatformPermission(request: Request, context: AppLoadContext, slug: string | undefined, action: Action) {
+export async function requirePlatformPermission(
+  request: Request,
+  context: AppLoadContext,
+  slug: string | undefined,
+  action: Action,
+) {
   const platform = await requirePlatform(context, slug)
   const actor = await requireActor(request, context, platform.slug)
   if (!can(actor, action, platform)) throw new Response('error.forbidden.body', { status: 403 })

@@ -34,11 +34,17 @@ export type CurrentActor = NonNullable<Awaited<ReturnType<typeof getActorForSess
 
 /** The signed-in actor, or null; looked up once per request however many loaders ask. */
 export function getActor(request: Request, context: AppLoadContext): Promise<CurrentActor | null> {
-  return memoForRequest(context, 'actor', () => readSessionId(request).then((id) => (id ? getActorForSession(id) : null)))
+  return memoForRequest(context, 'actor', () =>
+    readSessionId(request).then((id) => (id ? getActorForSession(id) : null)),
+  )
 }
 
 /** The actor, or a redirect to the sign-in page of the given platform. */
-export async function requireActor(request: Request, context: AppLoadContext, platformSlug: string): Promise<CurrentActor> {
+export async function requireActor(
+  request: Request,
+  context: AppLoadContext,
+  platformSlug: string,
+): Promise<CurrentActor> {
   const actor = await getActor(request, context)
   if (!actor) {
     const url = new URL(request.url)

@@ -8,7 +8,9 @@ const CONTROL_AND_BREAKS = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e]/g
 
 /** Removes control and invisible formatting characters; keeps line breaks and tabs if asked. */
 export function stripControl(text: string, opts: { keepLineBreaks?: boolean } = {}) {
-  return opts.keepLineBreaks ? text.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(/\t/g, ' ') : text.replace(CONTROL_AND_BREAKS, ' ')
+  return opts.keepLineBreaks
+    ? text.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(/\t/g, ' ')
+    : text.replace(CONTROL_AND_BREAKS, ' ')
 }
 
 /** Search-match markers (U+0002 … U+0003) removed: the plain text of a highlighted field. */

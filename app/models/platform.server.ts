@@ -3,9 +3,21 @@ import { singleton } from '~/lib/singleton.server.ts'
 import { ttlCache } from '~/lib/ttl-cache.server.ts'
 
 export const platformPublicSelect = {
-  id: true, slug: true, name: true, shortName: true, level: true, mode: true, status: true,
-  parentId: true, path: true, domain: true, externalUrl: true, logoUrl: true,
-  primaryColor: true, accentColor: true, bannerText: true,
+  id: true,
+  slug: true,
+  name: true,
+  shortName: true,
+  level: true,
+  mode: true,
+  status: true,
+  parentId: true,
+  path: true,
+  domain: true,
+  externalUrl: true,
+  logoUrl: true,
+  primaryColor: true,
+  accentColor: true,
+  bannerText: true,
 } as const
 
 export function findPlatformBySlug(slug: string) {
@@ -17,7 +29,11 @@ export function findPlatformByDomain(domain: string) {
 }
 
 export function findChildPlatforms(parentId: string) {
-  return prisma.platform.findMany({ where: { parentId }, select: platformPublicSelect, orderBy: [{ level: 'asc' }, { regionCode: 'asc' }, { name: 'asc' }] })
+  return prisma.platform.findMany({
+    where: { parentId },
+    select: platformPublicSelect,
+    orderBy: [{ level: 'asc' }, { regionCode: 'asc' }, { name: 'asc' }],
+  })
 }
 
 export function findPlatformsByIds(ids: string[]) {
@@ -57,7 +73,8 @@ export const platformDirectory = {
   bySlug: (slug: string) => bySlug.get(slug, () => findPlatformBySlug(slug)),
   ancestors: (path: string) => ancestorsByPath.get(path, () => findAncestors(path)),
   children: (parentId: string) => childrenById.get(parentId, () => findChildPlatforms(parentId)),
-  slugForDomain: (domain: string) => slugByDomain.get(domain, async () => (await findPlatformByDomain(domain))?.slug ?? null),
+  slugForDomain: (domain: string) =>
+    slugByDomain.get(domain, async () => (await findPlatformByDomain(domain))?.slug ?? null),
 }
 
 export function invalidatePlatformDirectory() {

@@ -13,5 +13,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context).catch(throwAsResponse)
   const [sessionId, actor] = await Promise.all([readSessionId(request), getActor(request, context)])
   if (sessionId) await signOut(sessionId, actor?.userId ?? null, requestMeta(context))
-  throw redirect(safeRedirectPath(form.get('redirectTo'), '/'), { headers: { 'Set-Cookie': await clearSessionCookie() } })
+  throw redirect(safeRedirectPath(form.get('redirectTo'), '/'), {
+    headers: { 'Set-Cookie': await clearSessionCookie() },
+  })
 }

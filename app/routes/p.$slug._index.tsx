@@ -30,8 +30,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     featuredFor(platform),
   ])
   // Pictures are signed per request (the cached collections hold only their storage keys).
-  const signed = featured.map((c) => ({ ...c, cover: thumbUrl(c.cover), items: c.items.map((i) => ({ ...i, thumb: thumbUrl(i.thumb) })) }))
-  return { overview, latest, featured: signed, curate: canCurate(actor, platform), pushTo: can(actor, 'platform.admin', platform) ? await pushTargets(platform) : null, children: children.map((c) => ({ slug: c.slug, name: c.name, level: c.level, mode: c.mode })) }
+  const signed = featured.map((c) => ({
+    ...c,
+    cover: thumbUrl(c.cover),
+    items: c.items.map((i) => ({ ...i, thumb: thumbUrl(i.thumb) })),
+  }))
+  return {
+    overview,
+    latest,
+    featured: signed,
+    curate: canCurate(actor, platform),
+    pushTo: can(actor, 'platform.admin', platform) ? await pushTargets(platform) : null,
+    children: children.map((c) => ({ slug: c.slug, name: c.name, level: c.level, mode: c.mode })),
+  }
 }
 
 export default function PlatformHome() {
@@ -44,7 +55,8 @@ export default function PlatformHome() {
         <h1>{t('home.welcome', { name: platform.name })}</h1>
         <p className="muted">{t('home.tagline')}</p>
         <p>
-          <span className="badge">{t(`platform.level.${platform.level}`)}</span> <span className="badge badge-outline">{t(`platform.mode.${platform.mode}`)}</span>
+          <span className="badge">{t(`platform.level.${platform.level}`)}</span>{' '}
+          <span className="badge badge-outline">{t(`platform.mode.${platform.mode}`)}</span>
         </p>
         {platform.mode === 'CONNECTED' ? <p className="alert">{t('platform.connectedNotice')}</p> : null}
         <SearchBox base={base} action={`${base}/resources`} defaultValue="" hidden={[]} />
@@ -74,17 +86,32 @@ export default function PlatformHome() {
             <span className="badge">{t('featured.title')}</span> {c.title}
           </h2>
           <div className="featured-head">
-            {c.cover ? <img className="featured-cover" src={c.cover} alt="" /> : <div className="featured-cover featured-cover-none">{c.title.slice(0, 4)}</div>}
+            {c.cover ? (
+              <img className="featured-cover" src={c.cover} alt="" />
+            ) : (
+              <div className="featured-cover featured-cover-none">{c.title.slice(0, 4)}</div>
+            )}
             {c.description && <p className="muted">{c.description}</p>}
           </div>
           {pushTo && <PushForm action={`${base}/api/featured/${c.id}`} targets={pushTo} />}
-          <ResourceCards base={base} items={c.items} extra={curate ? (r) => <ArrangeButtons action={`${base}/api/resources/${r.id}`} collectionId={c.id} /> : undefined} />
+          <ResourceCards
+            base={base}
+            items={c.items}
+            extra={
+              curate
+                ? (r) => <ArrangeButtons action={`${base}/api/resources/${r.id}`} collectionId={c.id} />
+                : undefined
+            }
+          />
         </section>
       ))}
       {latest && latest.hits.length > 0 && (
         <section aria-labelledby="latest-h">
           <h2 id="latest-h">
-            {t('home.latest')} <Link to={`${base}/resources?sort=newest`} className="small">{t('home.more')}</Link>
+            {t('home.latest')}{' '}
+            <Link to={`${base}/resources?sort=newest`} className="small">
+              {t('home.more')}
+            </Link>
           </h2>
           <ResourceCards base={base} items={latest.hits} testId="latest" />
         </section>

@@ -27,13 +27,33 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       listPlatformMembers(actor, platform.id),
       listAuditLog(actor, platform.id, { take: 50, includeDescendants: true }),
       findChildPlatforms(platform.id),
-      prisma.platform.findUniqueOrThrow({ where: { id: platform.id }, select: { sensitiveWords: true, reviewRequired: true, reviewersNeeded: true, reviewCriteria: true, reviewPassScore: true } }),
+      prisma.platform.findUniqueOrThrow({
+        where: { id: platform.id },
+        select: {
+          sensitiveWords: true,
+          reviewRequired: true,
+          reviewersNeeded: true,
+          reviewCriteria: true,
+          reviewPassScore: true,
+        },
+      }),
     ])
     return {
       sensitiveWords: words.sensitiveWords.join('\n'),
-      rules: { reviewRequired: words.reviewRequired, reviewersNeeded: words.reviewersNeeded, reviewCriteria: words.reviewCriteria, reviewPassScore: words.reviewPassScore },
+      rules: {
+        reviewRequired: words.reviewRequired,
+        reviewersNeeded: words.reviewersNeeded,
+        reviewCriteria: words.reviewCriteria,
+        reviewPassScore: words.reviewPassScore,
+      },
       members,
-      audit: audit.map((a) => ({ id: a.id, at: a.at.toISOString(), action: a.action, actorName: a.actorName, target: a.targetType ? `${a.targetType}` : '' })),
+      audit: audit.map((a) => ({
+        id: a.id,
+        at: a.at.toISOString(),
+        action: a.action,
+        actorName: a.actorName,
+        target: a.targetType ? `${a.targetType}` : '',
+      })),
       children: children.map((c) => ({ slug: c.slug, name: c.name, level: c.level, mode: c.mode, status: c.status })),
     }
   } catch (e) {
@@ -49,28 +69,49 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const meta = requestMeta(context)
     switch (form.get('intent')) {
       case 'branding':
-        await updatePlatformBranding(actor, platform.id, {
-          name: formString(form, 'name', 200),
-          bannerText: formString(form, 'bannerText', 500),
-          primaryColor: formString(form, 'primaryColor', 20),
-          accentColor: formString(form, 'accentColor', 20),
-          logoUrl: formString(form, 'logoUrl', 1000),
-        }, meta)
+        await updatePlatformBranding(
+          actor,
+          platform.id,
+          {
+            name: formString(form, 'name', 200),
+            bannerText: formString(form, 'bannerText', 500),
+            primaryColor: formString(form, 'primaryColor', 20),
+            accentColor: formString(form, 'accentColor', 20),
+            logoUrl: formString(form, 'logoUrl', 1000),
+          },
+          meta,
+        )
         return { ok: true as const, message: 'admin.brandingSaved' as const }
       case 'review-rules':
-        await updateReviewRules(actor, platform.id, {
-          reviewRequired: form.get('reviewRequired') === 'on',
-          reviewersNeeded: Number(formString(form, 'reviewersNeeded', 2)),
-          reviewCriteria: form.getAll('reviewCriteria').filter((v): v is string => typeof v === 'string').slice(0, 10),
-          reviewPassScore: Number(formString(form, 'reviewPassScore', 5)),
-        }, meta)
+        await updateReviewRules(
+          actor,
+          platform.id,
+          {
+            reviewRequired: form.get('reviewRequired') === 'on',
+            reviewersNeeded: Number(formString(form, 'reviewersNeeded', 2)),
+            reviewCriteria: form
+              .getAll('reviewCriteria')
+              .filter((v): v is string => typeof v === 'string')
+              .slice(0, 10),
+            reviewPassScore: Number(formString(form, 'reviewPassScore', 5)),
+          },
+          meta,
+        )
         return { ok: true as const, message: 'review.rulesSaved' as const }
       case 'sensitive-words': {
         const n = await updateSensitiveWords(actor, platform.id, formString(form, 'sensitiveWords', 100_000), meta)
         return { ok: true as const, message: 'safety.saved' as const, messageParams: { n } }
       }
       case 'grant':
-        await grantRole(actor, { platformId: platform.id, identifier: formString(form, 'identifier', 300), role: formString(form, 'role', 40) }, meta)
+        await grantRole(
+          actor,
+          {
+            platformId: platform.id,
+            identifier: formString(form, 'identifier', 300),
+            role: formString(form, 'role', 40),
+          },
+          meta,
+        )
         return { ok: true as const, message: 'admin.roleGranted' as const }
       case 'revoke':
         await revokeRole(actor, { assignmentId: formString(form, 'assignmentId', 60) }, meta)
@@ -78,8 +119,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case 'disable':
       case 'enable': {
         const disable = form.get('intent') === 'disable'
-        await setUserStatus(actor, { userId: formString(form, 'userId', 60), status: disable ? UserStatus.DISABLED : UserStatus.ACTIVE }, meta)
-        return { ok: true as const, message: disable ? ('admin.userDisabled' as const) : ('admin.userEnabled' as const) }
+        await setUserStatus(
+          actor,
+          { userId: formString(form, 'userId', 60), status: disable ? UserStatus.DISABLED : UserStatus.ACTIVE },
+          meta,
+        )
+        return {
+          ok: true as const,
+          message: disable ? ('admin.userDisabled' as const) : ('admin.userEnabled' as const),
+        }
       }
       default:
         throw new Response('error.badRequest.title', { status: 400 })
@@ -104,8 +152,19 @@ export default function Admin() {
             <CsrfInput />
             <input type="hidden" name="intent" value="branding" />
             <Field name="name" label="field.name" defaultValue={platform.name} result={result} maxLength={60} />
-            <Field name="bannerText" label="field.bannerText" defaultValue={platform.bannerText ?? ''} result={result} maxLength={120} />
-            <Field name="primaryColor" label="field.primaryColor" defaultValue={platform.primaryColor} result={result} />
+            <Field
+              name="bannerText"
+              label="field.bannerText"
+              defaultValue={platform.bannerText ?? ''}
+              result={result}
+              maxLength={120}
+            />
+            <Field
+              name="primaryColor"
+              label="field.primaryColor"
+              defaultValue={platform.primaryColor}
+              result={result}
+            />
             <Field name="accentColor" label="field.accentColor" defaultValue={platform.accentColor} result={result} />
             <Field name="logoUrl" label="field.logoUrl" defaultValue={platform.logoUrl ?? ''} result={result} />
             <button type="submit" className="button">
@@ -119,7 +178,8 @@ export default function Admin() {
             <CsrfInput />
             <input type="hidden" name="intent" value="review-rules" />
             <label>
-              <input type="checkbox" name="reviewRequired" defaultChecked={data.rules.reviewRequired} /> {t('review.rules.required')}
+              <input type="checkbox" name="reviewRequired" defaultChecked={data.rules.reviewRequired} />{' '}
+              {t('review.rules.required')}
             </label>
             <label>
               {t('review.rules.reviewers')}{' '}
@@ -132,12 +192,26 @@ export default function Admin() {
               <legend>{t('review.rules.criteria')}</legend>
               {CRITERIA.map((c) => (
                 <label key={c} className="kp">
-                  <input type="checkbox" name="reviewCriteria" value={c} defaultChecked={data.rules.reviewCriteria.includes(c)} /> {t(`review.criterion.${c}` as MessageKey)}
+                  <input
+                    type="checkbox"
+                    name="reviewCriteria"
+                    value={c}
+                    defaultChecked={data.rules.reviewCriteria.includes(c)}
+                  />{' '}
+                  {t(`review.criterion.${c}` as MessageKey)}
                 </label>
               ))}
             </fieldset>
             <label>
-              {t('review.rules.passScore')} <input type="number" name="reviewPassScore" min={1} max={5} step={0.5} defaultValue={data.rules.reviewPassScore} />
+              {t('review.rules.passScore')}{' '}
+              <input
+                type="number"
+                name="reviewPassScore"
+                min={1}
+                max={5}
+                step={0.5}
+                defaultValue={data.rules.reviewPassScore}
+              />
             </label>
             <button type="submit" className="button">
               {t('form.save')}
@@ -150,7 +224,13 @@ export default function Admin() {
             <CsrfInput />
             <input type="hidden" name="intent" value="sensitive-words" />
             <p className="muted small">{t('safety.sensitiveWordsHint')}</p>
-            <textarea name="sensitiveWords" rows={5} defaultValue={data.sensitiveWords} aria-label={t('safety.sensitiveWords')} data-testid="sensitive-words" />
+            <textarea
+              name="sensitiveWords"
+              rows={5}
+              defaultValue={data.sensitiveWords}
+              aria-label={t('safety.sensitiveWords')}
+              data-testid="sensitive-words"
+            />
             <button type="submit" className="button">
               {t('form.save')}
             </button>
@@ -206,7 +286,11 @@ export default function Admin() {
                         <input type="hidden" name="intent" value="revoke" />
                         <input type="hidden" name="assignmentId" value={r.id} />
                         {t(`role.${r.role}`)}{' '}
-                        <button type="submit" className="link-button small" aria-label={`${t('admin.revokeRole')} ${t(`role.${r.role}`)}`}>
+                        <button
+                          type="submit"
+                          className="link-button small"
+                          aria-label={`${t('admin.revokeRole')} ${t(`role.${r.role}`)}`}
+                        >
                           ×
                         </button>
                       </Form>

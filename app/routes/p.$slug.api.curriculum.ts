@@ -10,7 +10,11 @@ import { curriculumChildren, knowledgePointsFor } from '~/services/catalogue/cur
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePlatform(context, params.slug)
   const parent = new URL(request.url).searchParams.get('parent')
-  if (parent !== null && !/^[a-z0-9.]{1,80}$/.test(parent)) return Response.json({ error: 'bad parent' }, { status: 400 })
-  const [children, knowledgePoints] = await Promise.all([curriculumChildren(parent || null), parent ? knowledgePointsFor(parent) : Promise.resolve([])])
+  if (parent !== null && !/^[a-z0-9.]{1,80}$/.test(parent))
+    return Response.json({ error: 'bad parent' }, { status: 400 })
+  const [children, knowledgePoints] = await Promise.all([
+    curriculumChildren(parent || null),
+    parent ? knowledgePointsFor(parent) : Promise.resolve([]),
+  ])
   return Response.json({ children, knowledgePoints }, { headers: { 'Cache-Control': 'public, max-age=300' } })
 }

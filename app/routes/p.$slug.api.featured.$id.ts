@@ -14,12 +14,30 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request, context).catch(throwAsResponse)
   const actor = await getActor(request, context)
   try {
-    if (form.get('intent') !== 'push') return Response.json({ ok: false, error: translator(getLocale(request))('form.invalid') }, { status: 400 })
-    const strings = (name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string').slice(0, 100)
-    await pushToAudience(actor, portal, { collectionId: params.id ?? '', platformIds: strings('platformIds'), roles: strings('roles'), note: formString(form, 'note', 300) }, requestMeta(context))
+    if (form.get('intent') !== 'push')
+      return Response.json({ ok: false, error: translator(getLocale(request))('form.invalid') }, { status: 400 })
+    const strings = (name: string) =>
+      form
+        .getAll(name)
+        .filter((v): v is string => typeof v === 'string')
+        .slice(0, 100)
+    await pushToAudience(
+      actor,
+      portal,
+      {
+        collectionId: params.id ?? '',
+        platformIds: strings('platformIds'),
+        roles: strings('roles'),
+        note: formString(form, 'note', 300),
+      },
+      requestMeta(context),
+    )
     return Response.json({ ok: true })
   } catch (e) {
     if (!isAppError(e)) throw e
-    return Response.json({ ok: false, error: translator(getLocale(request))(e.messageKey, e.params) }, { status: e.status })
+    return Response.json(
+      { ok: false, error: translator(getLocale(request))(e.messageKey, e.params) },
+      { status: e.status },
+    )
   }
 }

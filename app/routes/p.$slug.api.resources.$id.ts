@@ -16,7 +16,12 @@ import { processingStatus } from '~/services/media/steps.server.ts'
 import { retryProcessing } from '~/services/media/retry-processing.server.ts'
 import { loadResourceForActor } from '~/services/resources/access.server.ts'
 import { updateDraft } from '~/services/resources/update-draft.server.ts'
-import { recommendResource, restoreResource, submitResource, takedownResource } from '~/services/review/workflow.server.ts'
+import {
+  recommendResource,
+  restoreResource,
+  submitResource,
+  takedownResource,
+} from '~/services/review/workflow.server.ts'
 import { arrangeFeatured, selectIntoFeatured } from '~/services/review/featured.server.ts'
 import { handleResourceReports, reportResource } from '~/services/safety/resource-reports.server.ts'
 import { pushToAudience } from '~/services/review/push.server.ts'
@@ -48,23 +53,37 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     switch (form.get('intent')) {
       case 'meta':
-        await updateDraft(actor, params.id ?? '', {
-          title: formString(form, 'title', 300),
-          description: formString(form, 'description', 5000),
-          resourceType: formString(form, 'resourceType', 40),
-          subject: formString(form, 'subject', 40),
-          grade: formString(form, 'grade', 40),
-          curriculum: form.getAll('curriculum').filter((v): v is string => typeof v === 'string' && v !== '').slice(0, 10),
-          knowledgePoints: form.getAll('knowledgePoints').filter((v): v is string => typeof v === 'string').slice(0, 40),
-          keywords: formString(form, 'keywords', 400),
-          language: formString(form, 'language', 10) || undefined,
-          intendedUsers: form.getAll('intendedUsers').filter((v): v is string => typeof v === 'string').slice(0, 5),
-          licence: formString(form, 'licence', 30) || undefined,
-          author: formString(form, 'author', 100),
-          provider: formString(form, 'provider', 100),
-          version: formString(form, 'version', 30) || undefined,
-          price: formString(form, 'price', 20),
-        } as never, meta)
+        await updateDraft(
+          actor,
+          params.id ?? '',
+          {
+            title: formString(form, 'title', 300),
+            description: formString(form, 'description', 5000),
+            resourceType: formString(form, 'resourceType', 40),
+            subject: formString(form, 'subject', 40),
+            grade: formString(form, 'grade', 40),
+            curriculum: form
+              .getAll('curriculum')
+              .filter((v): v is string => typeof v === 'string' && v !== '')
+              .slice(0, 10),
+            knowledgePoints: form
+              .getAll('knowledgePoints')
+              .filter((v): v is string => typeof v === 'string')
+              .slice(0, 40),
+            keywords: formString(form, 'keywords', 400),
+            language: formString(form, 'language', 10) || undefined,
+            intendedUsers: form
+              .getAll('intendedUsers')
+              .filter((v): v is string => typeof v === 'string')
+              .slice(0, 5),
+            licence: formString(form, 'licence', 30) || undefined,
+            author: formString(form, 'author', 100),
+            provider: formString(form, 'provider', 100),
+            version: formString(form, 'version', 30) || undefined,
+            price: formString(form, 'price', 20),
+          } as never,
+          meta,
+        )
         return Response.json({ ok: true })
       case 'retry':
         await retryProcessing(actor, formString(form, 'fileId', 60), meta)
@@ -78,11 +97,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return Response.json({ ok: true })
       case 'feature': {
         const newTitle = formString(form, 'newTitle', 100)
-        return Response.json({ ok: true, ...(await selectIntoFeatured(actor, portal, id, newTitle ? { newTitle } : { collectionId: formString(form, 'collectionId', 60) }, meta)) })
+        return Response.json({
+          ok: true,
+          ...(await selectIntoFeatured(
+            actor,
+            portal,
+            id,
+            newTitle ? { newTitle } : { collectionId: formString(form, 'collectionId', 60) },
+            meta,
+          )),
+        })
       }
       case 'arrange': {
         const op = formString(form, 'op', 10)
-        if (op !== 'up' && op !== 'down' && op !== 'remove') return Response.json({ ok: false, error: translator(getLocale(request))('form.invalid') }, { status: 400 })
+        if (op !== 'up' && op !== 'down' && op !== 'remove')
+          return Response.json({ ok: false, error: translator(getLocale(request))('form.invalid') }, { status: 400 })
         await arrangeFeatured(actor, portal, formString(form, 'collectionId', 60), id, op, meta)
         return Response.json({ ok: true })
       }
@@ -91,13 +120,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return Response.json({ ok: true })
       case 'handle-reports': {
         const decision = formString(form, 'decision', 10)
-        if (decision !== 'KEEP' && decision !== 'TAKEDOWN') return Response.json({ ok: false, error: translator(getLocale(request))('form.invalid') }, { status: 400 })
+        if (decision !== 'KEEP' && decision !== 'TAKEDOWN')
+          return Response.json({ ok: false, error: translator(getLocale(request))('form.invalid') }, { status: 400 })
         await handleResourceReports(actor, id, decision, formString(form, 'reason', 20), meta)
         return Response.json({ ok: true })
       }
       case 'push': {
-        const strings = (name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string').slice(0, 100)
-        await pushToAudience(actor, portal, { resourceId: id, platformIds: strings('platformIds'), roles: strings('roles'), note: formString(form, 'note', 300) }, meta)
+        const strings = (name: string) =>
+          form
+            .getAll(name)
+            .filter((v): v is string => typeof v === 'string')
+            .slice(0, 100)
+        await pushToAudience(
+          actor,
+          portal,
+          {
+            resourceId: id,
+            platformIds: strings('platformIds'),
+            roles: strings('roles'),
+            note: formString(form, 'note', 300),
+          },
+          meta,
+        )
         return Response.json({ ok: true })
       }
       case 'restore':
@@ -119,7 +163,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return Response.json({ ok: true })
       case 'collect': {
         const newName = formString(form, 'newCollection', 100)
-        return Response.json({ ok: true, ...(await addToCollection(actor, id, portal, newName ? { newName } : { collectionId: formString(form, 'collectionId', 60) })) })
+        return Response.json({
+          ok: true,
+          ...(await addToCollection(
+            actor,
+            id,
+            portal,
+            newName ? { newName } : { collectionId: formString(form, 'collectionId', 60) },
+          )),
+        })
       }
       default:
         return Response.json({ ok: false, error: translator(getLocale(request))('form.invalid') }, { status: 400 })
@@ -127,6 +179,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (e) {
     if (!isAppError(e)) throw e
     const t = translator(getLocale(request))
-    return Response.json({ ok: false, error: t(e.messageKey, e.params), fields: Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, t(v!)])) }, { status: e.status })
+    return Response.json(
+      {
+        ok: false,
+        error: t(e.messageKey, e.params),
+        fields: Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, t(v!)])),
+      },
+      { status: e.status },
+    )
   }
 }

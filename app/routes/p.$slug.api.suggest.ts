@@ -12,7 +12,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const suggestions = await suggest(platform, new URL(request.url).searchParams.get('q'))
     return Response.json({ suggestions }, { headers: { 'Cache-Control': 'private, max-age=30' } })
   } catch (e) {
-    if (isAppError(e)) return Response.json({ error: translator(getLocale(request))(e.messageKey, e.params) }, { status: e.status })
+    if (isAppError(e))
+      return Response.json({ error: translator(getLocale(request))(e.messageKey, e.params) }, { status: e.status })
     throw e
   }
 }

@@ -18,7 +18,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await getActor(request, context)
   try {
     const attachTo = formString(form, 'attachTo', 60)
-    const started = await startUpload(actor, platform, { name: formString(form, 'name', 300), size: formString(form, 'size', 20), attachTo: attachTo || undefined, replace: form.get('replace') === '1' }, requestMeta(context))
+    const started = await startUpload(
+      actor,
+      platform,
+      {
+        name: formString(form, 'name', 300),
+        size: formString(form, 'size', 20),
+        attachTo: attachTo || undefined,
+        replace: form.get('replace') === '1',
+      },
+      requestMeta(context),
+    )
     return Response.json({ ok: true, ...started, endpoint: '/uploads' })
   } catch (e) {
     if (!isAppError(e)) throw e

@@ -10,7 +10,14 @@ import { AUDIT_GROUPS, queryAuditLog } from '~/services/platform/audit-query.ser
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'platform.audit.read')
   const sp = new URL(request.url).searchParams
-  const filters = { group: sp.get('group'), actor: sp.get('actor'), target: sp.get('target'), from: sp.get('from'), to: sp.get('to'), before: sp.get('before') }
+  const filters = {
+    group: sp.get('group'),
+    actor: sp.get('actor'),
+    target: sp.get('target'),
+    from: sp.get('from'),
+    to: sp.get('to'),
+    before: sp.get('before'),
+  }
   const page = await queryAuditLog(actor, platform.id, filters).catch(throwAsResponse)
   return { page, filters, groups: [...AUDIT_GROUPS] }
 }
@@ -35,8 +42,20 @@ export default function Audit() {
             </option>
           ))}
         </select>
-        <input name="actor" defaultValue={filters.actor ?? ''} placeholder={t('audit.actor')} aria-label={t('audit.actor')} maxLength={40} />
-        <input name="target" defaultValue={filters.target ?? ''} placeholder={t('audit.target')} aria-label={t('audit.target')} maxLength={40} />
+        <input
+          name="actor"
+          defaultValue={filters.actor ?? ''}
+          placeholder={t('audit.actor')}
+          aria-label={t('audit.actor')}
+          maxLength={40}
+        />
+        <input
+          name="target"
+          defaultValue={filters.target ?? ''}
+          placeholder={t('audit.target')}
+          aria-label={t('audit.target')}
+          maxLength={40}
+        />
         <label>
           {t('audit.from')} <input type="date" name="from" defaultValue={filters.from ?? ''} />
         </label>

@@ -10,8 +10,30 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'platform.audit.read')
   const sp = new URL(request.url).searchParams
   const t = translator(getLocale(request))
-  const headers = [t('audit.col.id'), t('admin.col.time'), t('admin.col.action'), t('admin.col.actor'), t('audit.col.actorId'), t('audit.col.platform'), t('audit.col.targetType'), t('audit.target'), t('audit.col.ip'), t('audit.col.data')]
-  const rows = auditCsv(actor, platform.id, { group: sp.get('group'), actor: sp.get('actor'), target: sp.get('target'), from: sp.get('from'), to: sp.get('to') }, headers)
+  const headers = [
+    t('audit.col.id'),
+    t('admin.col.time'),
+    t('admin.col.action'),
+    t('admin.col.actor'),
+    t('audit.col.actorId'),
+    t('audit.col.platform'),
+    t('audit.col.targetType'),
+    t('audit.target'),
+    t('audit.col.ip'),
+    t('audit.col.data'),
+  ]
+  const rows = auditCsv(
+    actor,
+    platform.id,
+    {
+      group: sp.get('group'),
+      actor: sp.get('actor'),
+      target: sp.get('target'),
+      from: sp.get('from'),
+      to: sp.get('to'),
+    },
+    headers,
+  )
   // The first chunk runs the permission check and the filter validation before headers go out.
   const first = await rows.next().catch(throwAsResponse)
   const encoder = new TextEncoder()
@@ -26,5 +48,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
   })
   const name = `audit-${platform.slug}-${new Date().toISOString().slice(0, 10)}.csv`
-  return new Response(body, { headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' } })
+  return new Response(body, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${name}"`,
+      'Cache-Control': 'no-store',
+    },
+  })
 }

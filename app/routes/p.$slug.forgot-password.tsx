@@ -33,7 +33,14 @@ export default function ForgotPassword() {
       <Form method="post" className="stack" noValidate>
         <CsrfInput />
         <FormMessage result={result} />
-        <Field name="identifier" label="field.identifier" autoComplete="username" required result={result} maxLength={254} />
+        <Field
+          name="identifier"
+          label="field.identifier"
+          autoComplete="username"
+          required
+          result={result}
+          maxLength={254}
+        />
         <button type="submit" className="button">
           {t('auth.forgot.submit')}
         </button>

@@ -25,7 +25,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       previousSessionId: await readSessionId(request),
       ...requestMeta(context),
     })
-    throw redirect(safeRedirectPath(form.get('redirectTo'), `/p/${platform.slug}`), { headers: { 'Set-Cookie': await commitSessionCookie(sessionId) } })
+    throw redirect(safeRedirectPath(form.get('redirectTo'), `/p/${platform.slug}`), {
+      headers: { 'Set-Cookie': await commitSessionCookie(sessionId) },
+    })
   })
 }
 
@@ -42,8 +44,22 @@ export default function Login() {
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
         <FormMessage result={result} />
-        <Field name="identifier" label="field.identifier" autoComplete="username" required result={result} maxLength={254} />
-        <Field name="password" label="field.password" type="password" autoComplete="current-password" required result={result} />
+        <Field
+          name="identifier"
+          label="field.identifier"
+          autoComplete="username"
+          required
+          result={result}
+          maxLength={254}
+        />
+        <Field
+          name="password"
+          label="field.password"
+          type="password"
+          autoComplete="current-password"
+          required
+          result={result}
+        />
         <button type="submit" className="button" disabled={busy}>
           {t('auth.signIn.submit')}
         </button>

@@ -66,7 +66,12 @@ export default function MySpace() {
       <h1>{t('me.title')}</h1>
       <nav className="tabs" aria-label={t('me.title')}>
         {TABS.map((x) => (
-          <Link key={x} to={`${base}/me?tab=${x}`} aria-current={tab === x ? 'page' : undefined} data-testid={`tab-${x}`}>
+          <Link
+            key={x}
+            to={`${base}/me?tab=${x}`}
+            aria-current={tab === x ? 'page' : undefined}
+            data-testid={`tab-${x}`}
+          >
             {t(`me.tab.${x}` as MessageKey)}
           </Link>
         ))}
@@ -96,9 +101,16 @@ export default function MySpace() {
                       <Link to={`/p/${u.platformSlug}/r/${u.id}`}>{u.title}</Link>
                     </td>
                     <td data-testid="upload-status">{t(`resource.status.${u.status}` as MessageKey)}</td>
-                    <td>{u.fileStatus ? t(`file.status.${u.fileStatus}` as MessageKey) : '—'}{u.errorKey && <span className="field-error"> · {t(u.errorKey as MessageKey)}</span>}</td>
+                    <td>
+                      {u.fileStatus ? t(`file.status.${u.fileStatus}` as MessageKey) : '—'}
+                      {u.errorKey && <span className="field-error"> · {t(u.errorKey as MessageKey)}</span>}
+                    </td>
                     <td>{u.platformName}</td>
-                    <td className="small">{u.status === 'PUBLISHED' ? t('me.usage', { views: u.views, downloads: u.downloads, n: u.ratingCount }) : '—'}</td>
+                    <td className="small">
+                      {u.status === 'PUBLISHED'
+                        ? t('me.usage', { views: u.views, downloads: u.downloads, n: u.ratingCount })
+                        : '—'}
+                    </td>
                     <td>{when(u.createdAt)}</td>
                   </tr>
                 ))}
@@ -118,7 +130,10 @@ export default function MySpace() {
               <ul>
                 {c.items.map((i) => (
                   <li key={i.id}>
-                    <Link to={`/p/${i.platformSlug}/r/${i.id}`}>{i.title}</Link> <span className="muted small">· {t(`resourceType.${i.resourceType as 'COURSEWARE'}`)} · {when(i.addedAt)}</span>
+                    <Link to={`/p/${i.platformSlug}/r/${i.id}`}>{i.title}</Link>{' '}
+                    <span className="muted small">
+                      · {t(`resourceType.${i.resourceType as 'COURSEWARE'}`)} · {when(i.addedAt)}
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -145,7 +160,8 @@ export default function MySpace() {
           {data.downloads.length === 0 && <p className="empty">{t('me.noDownloads')}</p>}
           {data.downloads.map((d) => (
             <li key={d.id}>
-              <Link to={`/p/${d.platformSlug}/r/${d.id}`}>{d.title}</Link> <span className="muted small">· {when(d.at)}</span>
+              <Link to={`/p/${d.platformSlug}/r/${d.id}`}>{d.title}</Link>{' '}
+              <span className="muted small">· {when(d.at)}</span>
             </li>
           ))}
         </ul>
@@ -155,7 +171,8 @@ export default function MySpace() {
           {data.ratings.length === 0 && <p className="empty">{t('me.noRatings')}</p>}
           {data.ratings.map((r) => (
             <li key={r.id}>
-              <Link to={`/p/${r.platformSlug}/r/${r.id}`}>{r.title}</Link> <span className="stars">{'★'.repeat(r.score)}</span> <span className="muted small">· {when(r.at)}</span>
+              <Link to={`/p/${r.platformSlug}/r/${r.id}`}>{r.title}</Link>{' '}
+              <span className="stars">{'★'.repeat(r.score)}</span> <span className="muted small">· {when(r.at)}</span>
             </li>
           ))}
         </ul>
@@ -165,7 +182,13 @@ export default function MySpace() {
   )
 }
 
-function Account({ profile, action: formAction }: { profile: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['profile']>; action: string }) {
+function Account({
+  profile,
+  action: formAction,
+}: {
+  profile: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['profile']>
+  action: string
+}) {
   const t = useT()
   const result = useActionData<typeof action>()
   return (
@@ -205,9 +228,30 @@ function Account({ profile, action: formAction }: { profile: NonNullable<ReturnT
           <Form method="post" action={formAction} className="stack" noValidate>
             <CsrfInput />
             <FormMessage result={result} />
-            <Field name="currentPassword" label="field.currentPassword" type="password" autoComplete="current-password" required result={result} />
-            <Field name="newPassword" label="field.newPassword" type="password" autoComplete="new-password" required result={result} />
-            <Field name="confirmPassword" label="field.confirmPassword" type="password" autoComplete="new-password" required result={result} />
+            <Field
+              name="currentPassword"
+              label="field.currentPassword"
+              type="password"
+              autoComplete="current-password"
+              required
+              result={result}
+            />
+            <Field
+              name="newPassword"
+              label="field.newPassword"
+              type="password"
+              autoComplete="new-password"
+              required
+              result={result}
+            />
+            <Field
+              name="confirmPassword"
+              label="field.confirmPassword"
+              type="password"
+              autoComplete="new-password"
+              required
+              result={result}
+            />
             <button type="submit" className="button">
               {t('form.save')}
             </button>

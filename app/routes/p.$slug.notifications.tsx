@@ -16,7 +16,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await markAllRead(actor)
   const t = translator(getLocale(request))
   return {
-    items: rows.map((n) => ({ id: n.id, text: renderNotification(t, n.kind, n.params as Record<string, string>), link: n.link, unread: !n.readAt, at: n.createdAt.toISOString() })),
+    items: rows.map((n) => ({
+      id: n.id,
+      text: renderNotification(t, n.kind, n.params as Record<string, string>),
+      link: n.link,
+      unread: !n.readAt,
+      at: n.createdAt.toISOString(),
+    })),
   }
 }
 

@@ -43,8 +43,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     published ? listComments(actor, { id, platform: view.resource.platform }) : null,
     published ? collectionsFor(actor, id) : [],
     // Related resources come from the index: what this portal may show, in the same chapters.
-    published ? relatedResources(platform, { id, nodeIds: view.resource.positions.map((p) => p.path[p.path.length - 1]!) }).catch(() => []) : [],
-    published ? recordView(id, visitorKey(actor, { ip: context.ip, userAgent: request.headers.get('user-agent') ?? '' }), platform) : null,
+    published
+      ? relatedResources(platform, {
+          id,
+          nodeIds: view.resource.positions.map((p) => p.path[p.path.length - 1]!),
+        }).catch(() => [])
+      : [],
+    published
+      ? recordView(
+          id,
+          visitorKey(actor, { ip: context.ip, userAgent: request.headers.get('user-agent') ?? '' }),
+          platform,
+        )
+      : null,
     resourceWorkflow(actor, id),
   ])
   // Reviewers and admins of this portal may select what it shows into its featured collections.
@@ -52,10 +63,26 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const pushTo = published && can(actor, 'platform.admin', platform) ? await pushTargets(platform) : null
   const t = translator(getLocale(request))
   const pageUrl = new URL(request.url).href
-  const jsonLd = jsonLdScript(learningResourceJsonLd(view, { resourceType: t(`resourceType.${view.resource.resourceType as 'COURSEWARE'}`), pageUrl }))
+  const jsonLd = jsonLdScript(
+    learningResourceJsonLd(view, {
+      resourceType: t(`resourceType.${view.resource.resourceType as 'COURSEWARE'}`),
+      pageUrl,
+    }),
+  )
   const url = new URL(request.url)
   return {
-    ...view, base: `/p/${platform.slug}`, jsonLd, pageUrl, rating, comments, collections, related, workflow, featured, pushTo, signedIn: !!actor,
+    ...view,
+    base: `/p/${platform.slug}`,
+    jsonLd,
+    pageUrl,
+    rating,
+    comments,
+    collections,
+    related,
+    workflow,
+    featured,
+    pushTo,
+    signedIn: !!actor,
     loginHref: `/p/${platform.slug}/login?redirectTo=${encodeURIComponent(url.pathname)}`,
   }
 }
@@ -99,14 +126,16 @@ export default function ResourcePage() {
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: data.jsonLd }} />
       <h1 data-testid="resource-title">{resource.title}</h1>
       <p className="muted">
-        {resource.kind ? t(`resource.kind.${resource.kind}`) : ''} · {t(`resourceType.${resource.resourceType as 'COURSEWARE'}`)} · {t(`resource.status.${resource.status}`)} ·{' '}
+        {resource.kind ? t(`resource.kind.${resource.kind}`) : ''} ·{' '}
+        {t(`resourceType.${resource.resourceType as 'COURSEWARE'}`)} · {t(`resource.status.${resource.status}`)} ·{' '}
         {t('resource.owner', { name: resource.ownerName })} · {t(`licence.${resource.licence as 'CC-BY'}`)}
         {resource.keywords.length > 0 && <> · {resource.keywords.join('、')}</>}
       </p>
       {resource.status === 'PUBLISHED' && (
         <p className="muted small" data-testid="resource-stats">
-          <Stars rating={resource.ratingAvg} count={resource.ratingCount} label={t('search.ratingLabel')} /> {t('resource.views', { n: resource.viewCount })} ·{' '}
-          {t('search.downloads', { n: resource.downloadCount })} · {resource.platform.name}
+          <Stars rating={resource.ratingAvg} count={resource.ratingCount} label={t('search.ratingLabel')} />{' '}
+          {t('resource.views', { n: resource.viewCount })} · {t('search.downloads', { n: resource.downloadCount })} ·{' '}
+          {resource.platform.name}
           {resource.licence === 'PREMIUM' && resource.priceCents != null && (
             <>
               {' · '}
@@ -124,7 +153,9 @@ export default function ResourcePage() {
           {resource.positions.map((p) => (
             <span key={p.path.join('/')}>{p.trail.map((n) => n.name).join(' › ')}</span>
           ))}
-          {resource.knowledgePoints.length > 0 && <span className="muted"> · {resource.knowledgePoints.map((k) => k.name).join('、')}</span>}
+          {resource.knowledgePoints.length > 0 && (
+            <span className="muted"> · {resource.knowledgePoints.map((k) => k.name).join('、')}</span>
+          )}
         </nav>
       )}
       {resource.duplicateOfId && (
@@ -136,10 +167,16 @@ export default function ResourcePage() {
       <div className="resource-main">
         {player?.kind === 'VIDEO' && <VideoPlayer source={player} />}
         {player?.kind === 'AUDIO' && <AudioPlayer src={player.src} waveform={player.waveform} />}
-        {player?.kind === 'DOCUMENT' && <DocumentViewer pages={player.pages} total={player.total} title={resource.title} />}
+        {player?.kind === 'DOCUMENT' && (
+          <DocumentViewer pages={player.pages} total={player.total} title={resource.title} />
+        )}
         {player?.kind === 'IMAGE' && <ImageViewer sizes={player.sizes} title={resource.title} />}
         {!player && primary && BUSY.has(primary.status) && <p className="alert">{t('resource.notReady')}</p>}
-        {!player && entitled && (primary ? primary.status === 'READY' : resource.status === 'PUBLISHED') && <p className="muted" data-testid="no-preview">{t('resource.noPreview')}</p>}
+        {!player && entitled && (primary ? primary.status === 'READY' : resource.status === 'PUBLISHED') && (
+          <p className="muted" data-testid="no-preview">
+            {t('resource.noPreview')}
+          </p>
+        )}
         {!entitled && (
           <p className="alert" data-testid="premium-locked">
             {t('resource.premiumLocked', { price: yuan(resource.priceCents ?? 0) })}
@@ -164,8 +201,16 @@ export default function ResourcePage() {
 
       {resource.status === 'PUBLISHED' && (
         <div className="grid-2">
-          {data.rating && <RatingBox action={api} signedIn={data.signedIn} loginHref={data.loginHref} summary={data.rating} />}
-          <CollectBox action={api} signedIn={data.signedIn} loginHref={data.loginHref} collections={data.collections} meHref={`${base}/me?tab=collections`} />
+          {data.rating && (
+            <RatingBox action={api} signedIn={data.signedIn} loginHref={data.loginHref} summary={data.rating} />
+          )}
+          <CollectBox
+            action={api}
+            signedIn={data.signedIn}
+            loginHref={data.loginHref}
+            collections={data.collections}
+            meHref={`${base}/me?tab=collections`}
+          />
         </div>
       )}
 
@@ -179,46 +224,58 @@ export default function ResourcePage() {
       {data.signedIn && resource.status === 'PUBLISHED' && !data.isOwner && <ReportResource action={api} />}
 
       {data.comments && (
-        <Comments action={api} signedIn={data.signedIn} loginHref={data.loginHref} comments={data.comments.comments} moderator={data.comments.moderator} />
+        <Comments
+          action={api}
+          signedIn={data.signedIn}
+          loginHref={data.loginHref}
+          comments={data.comments.comments}
+          moderator={data.comments.moderator}
+        />
       )}
 
       {files.length > 0 && (
-      <section className="card processing" data-testid="processing" data-busy={busy ? 'yes' : 'no'}>
-        <h2>{t('resource.processing')}</h2>
-        {busy && <p className="muted">{t('resource.processingHint')}</p>}
-        {files.map((f) => (
-          <div key={f.id} className="file-status" data-testid="file-status" data-status={f.status}>
-            <p>
-              <strong>{t('resource.file', { name: f.originalName, size: formatBytes(f.size) })}</strong> · {t(`file.status.${f.status}`)}
-            </p>
-            {f.errorKey && isMessageKey(f.errorKey) && (f.status === 'FAILED' || f.status === 'REJECTED') && (
-              <p className="alert alert-error" role="alert">
-                {t('resource.failedHint')} {t(f.errorKey)}
+        <section className="card processing" data-testid="processing" data-busy={busy ? 'yes' : 'no'}>
+          <h2>{t('resource.processing')}</h2>
+          {busy && <p className="muted">{t('resource.processingHint')}</p>}
+          {files.map((f) => (
+            <div key={f.id} className="file-status" data-testid="file-status" data-status={f.status}>
+              <p>
+                <strong>{t('resource.file', { name: f.originalName, size: formatBytes(f.size) })}</strong> ·{' '}
+                {t(`file.status.${f.status}`)}
               </p>
-            )}
-            {f.steps.length > 0 && (
-              <ol className="steps">
-                {f.steps.map((s) => (
-                  <li key={s.name} className={`step step-${s.status.toLowerCase()}`}>
-                    {isMessageKey(`step.${s.name}`) ? t(`step.${s.name}` as 'step.probe') : s.name}: {t(`step.status.${s.status}`)}
-                    {s.status === 'WAITING' && s.errorKey && <span className="muted"> · {t('step.retrying')}</span>}
-                  </li>
-                ))}
-              </ol>
-            )}
-            {canManage && f.status === 'FAILED' && (
-              <retry.Form method="post" action={`${base}/api/resources/${resource.id}`} onSubmit={() => setTimeout(() => revalidator.revalidate(), 300)}>
-                <CsrfInput />
-                <input type="hidden" name="intent" value="retry" />
-                <input type="hidden" name="fileId" value={f.id} />
-                <button type="submit" className="button small">
-                  {t('resource.retry')}
-                </button>
-              </retry.Form>
-            )}
-          </div>
-        ))}
-      </section>
+              {f.errorKey && isMessageKey(f.errorKey) && (f.status === 'FAILED' || f.status === 'REJECTED') && (
+                <p className="alert alert-error" role="alert">
+                  {t('resource.failedHint')} {t(f.errorKey)}
+                </p>
+              )}
+              {f.steps.length > 0 && (
+                <ol className="steps">
+                  {f.steps.map((s) => (
+                    <li key={s.name} className={`step step-${s.status.toLowerCase()}`}>
+                      {isMessageKey(`step.${s.name}`) ? t(`step.${s.name}` as 'step.probe') : s.name}:{' '}
+                      {t(`step.status.${s.status}`)}
+                      {s.status === 'WAITING' && s.errorKey && <span className="muted"> · {t('step.retrying')}</span>}
+                    </li>
+                  ))}
+                </ol>
+              )}
+              {canManage && f.status === 'FAILED' && (
+                <retry.Form
+                  method="post"
+                  action={`${base}/api/resources/${resource.id}`}
+                  onSubmit={() => setTimeout(() => revalidator.revalidate(), 300)}
+                >
+                  <CsrfInput />
+                  <input type="hidden" name="intent" value="retry" />
+                  <input type="hidden" name="fileId" value={f.id} />
+                  <button type="submit" className="button small">
+                    {t('resource.retry')}
+                  </button>
+                </retry.Form>
+              )}
+            </div>
+          ))}
+        </section>
       )}
 
       {canManage && resource.status !== 'DUPLICATE' && (
@@ -227,26 +284,54 @@ export default function ResourcePage() {
           <MetadataForm
             base={base}
             resourceId={resource.id}
-            initial={{ title: resource.title, description: resource.description, resourceType: resource.resourceType, curriculumPath: resource.positions[0]?.path ?? [], knowledgePoints: resource.knowledgePoints.map((k) => k.id),
-              keywords: resource.keywords, language: resource.language, intendedUsers: resource.intendedUsers, licence: resource.licence, author: resource.author, provider: resource.provider, version: resource.version,
-              price: resource.priceCents ? String(resource.priceCents / 100) : '' }}
+            initial={{
+              title: resource.title,
+              description: resource.description,
+              resourceType: resource.resourceType,
+              curriculumPath: resource.positions[0]?.path ?? [],
+              knowledgePoints: resource.knowledgePoints.map((k) => k.id),
+              keywords: resource.keywords,
+              language: resource.language,
+              intendedUsers: resource.intendedUsers,
+              licence: resource.licence,
+              author: resource.author,
+              provider: resource.provider,
+              version: resource.version,
+              price: resource.priceCents ? String(resource.priceCents / 100) : '',
+            }}
           />
         </section>
       )}
 
-      {data.isOwner && (resource.status === 'DRAFT' || resource.status === 'CHANGES_REQUESTED') && primary?.status === 'READY' && (
-        <section className="card" data-testid="replace-file">
-          <h2>{t('resource.replaceFile')}</h2>
-          <p className="muted">{t('resource.replaceFileHint')}</p>
-          <Uploader base={base} attachTo={resource.id} replace multiple={false} compact onFinished={() => revalidator.revalidate()} />
-        </section>
-      )}
+      {data.isOwner &&
+        (resource.status === 'DRAFT' || resource.status === 'CHANGES_REQUESTED') &&
+        primary?.status === 'READY' && (
+          <section className="card" data-testid="replace-file">
+            <h2>{t('resource.replaceFile')}</h2>
+            <p className="muted">{t('resource.replaceFileHint')}</p>
+            <Uploader
+              base={base}
+              attachTo={resource.id}
+              replace
+              multiple={false}
+              compact
+              onFinished={() => revalidator.revalidate()}
+            />
+          </section>
+        )}
 
       {canManage && resource.kind === 'VIDEO' && (
         <section className="card" data-testid="add-subtitles">
           <h2>{t('resource.subtitles')}</h2>
           <p className="muted">{t('resource.addSubtitle')}</p>
-          <Uploader base={base} attachTo={resource.id} accept=".srt,.vtt" multiple={false} compact onFinished={() => revalidator.revalidate()} />
+          <Uploader
+            base={base}
+            attachTo={resource.id}
+            accept=".srt,.vtt"
+            multiple={false}
+            compact
+            onFinished={() => revalidator.revalidate()}
+          />
         </section>
       )}
     </article>

@@ -29,7 +29,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       ...requestMeta(context),
     }
     await registerUser(input)
-    const { sessionId } = await signIn({ identifier: input.identifier, password: input.password, userAgent: request.headers.get('user-agent'), ...requestMeta(context) })
+    const { sessionId } = await signIn({
+      identifier: input.identifier,
+      password: input.password,
+      userAgent: request.headers.get('user-agent'),
+      ...requestMeta(context),
+    })
     throw redirect(`/p/${platform.slug}/me`, { headers: { 'Set-Cookie': await commitSessionCookie(sessionId) } })
   })
 }
@@ -46,9 +51,30 @@ export default function Register() {
       <Form method="post" className="stack" noValidate>
         <CsrfInput />
         <FormMessage result={result} />
-        <Field name="displayName" label="field.displayName" autoComplete="name" required result={result} maxLength={40} />
-        <Field name="identifier" label="field.identifier" autoComplete="username" required result={result} maxLength={254} />
-        <Field name="password" label="field.password" type="password" autoComplete="new-password" required result={result} />
+        <Field
+          name="displayName"
+          label="field.displayName"
+          autoComplete="name"
+          required
+          result={result}
+          maxLength={40}
+        />
+        <Field
+          name="identifier"
+          label="field.identifier"
+          autoComplete="username"
+          required
+          result={result}
+          maxLength={254}
+        />
+        <Field
+          name="password"
+          label="field.password"
+          type="password"
+          autoComplete="new-password"
+          required
+          result={result}
+        />
         <Field name="schoolName" label="field.schoolName" autoComplete="organization" result={result} maxLength={80} />
         <Field name="subjects" label="field.subjects" result={result} maxLength={200} />
         <button type="submit" className="button" disabled={busy}>

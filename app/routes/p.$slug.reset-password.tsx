@@ -51,8 +51,22 @@ export default function ResetPassword() {
           <CsrfInput />
           <input type="hidden" name="token" value={token} />
           <FormMessage result={result} />
-          <Field name="newPassword" label="field.newPassword" type="password" autoComplete="new-password" required result={result} />
-          <Field name="confirmPassword" label="field.confirmPassword" type="password" autoComplete="new-password" required result={result} />
+          <Field
+            name="newPassword"
+            label="field.newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            result={result}
+          />
+          <Field
+            name="confirmPassword"
+            label="field.confirmPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            result={result}
+          />
           <button type="submit" className="button">
             {t('auth.reset.submit')}
           </button>

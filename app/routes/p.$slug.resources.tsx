@@ -24,13 +24,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   } catch (e) {
     if (!isAppError(e)) throw e
     // A malformed link gets a 400 and a page that says what is wrong and how to start over.
-    return data({ error: { key: e.messageKey, param: String(e.params.param ?? '') }, page: null, base, home: `/p/${platform.slug}` }, { status: 400 })
+    return data(
+      {
+        error: { key: e.messageKey, param: String(e.params.param ?? '') },
+        page: null,
+        base,
+        home: `/p/${platform.slug}`,
+      },
+      { status: 400 },
+    )
   }
   const page = await searchPage(platform, q, base, translator(getLocale(request)))
   return { error: null, page, base, home: `/p/${platform.slug}` }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.page?.query.q ? `${data.page.query.q} · 资源` : '资源' }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.page?.query.q ? `${data.page.query.q} · 资源` : '资源' },
+]
 
 function formatDuration(s: number) {
   const m = Math.floor(s / 60)
@@ -55,7 +65,8 @@ export default function Catalogue() {
   const { query, result, facets, tree, active } = page
   const hidden: [string, string][] = []
   if (query.node) hidden.push(['node', query.node])
-  for (const name of ['stage', 'subject', 'grade', 'edition', 'type', 'licence', 'price', 'platform'] as const) for (const v of query[name]) hidden.push([name, v])
+  for (const name of ['stage', 'subject', 'grade', 'edition', 'type', 'licence', 'price', 'platform'] as const)
+    for (const v of query[name]) hidden.push([name, v])
   if (query.rating) hidden.push(['rating', String(query.rating)])
   if (query.sort !== 'relevance') hidden.push(['sort', query.sort])
 
@@ -66,7 +77,12 @@ export default function Catalogue() {
       {active.length > 0 && (
         <p className="active-filters" data-testid="active-filters">
           {active.map((a) => (
-            <Link key={a.href + a.label} to={a.href} className="chip chip-remove" aria-label={t('search.remove', { label: a.label })}>
+            <Link
+              key={a.href + a.label}
+              to={a.href}
+              className="chip chip-remove"
+              aria-label={t('search.remove', { label: a.label })}
+            >
               {a.label} ✕
             </Link>
           ))}
@@ -115,7 +131,11 @@ export default function Catalogue() {
               <ul>
                 {f.values.map((v) => (
                   <li key={v.value}>
-                    <Link to={v.href} className={v.selected ? 'facet-on' : ''} aria-current={v.selected ? 'true' : undefined}>
+                    <Link
+                      to={v.href}
+                      className={v.selected ? 'facet-on' : ''}
+                      aria-current={v.selected ? 'true' : undefined}
+                    >
                       {v.selected ? '☑' : '☐'} {v.label}
                     </Link>{' '}
                     <span className="count">{v.count}</span>
@@ -130,7 +150,12 @@ export default function Catalogue() {
             <p data-testid="result-count">{t('search.count', { n: result.total })}</p>
             <nav className="sorts" aria-label={t('search.sort')}>
               {(['relevance', 'newest', 'downloads', 'rating'] as const).map((s) => (
-                <Link key={s} to={page.sortHrefs[s]!} aria-current={query.sort === s ? 'true' : undefined} className={query.sort === s ? 'sort-on' : ''}>
+                <Link
+                  key={s}
+                  to={page.sortHrefs[s]!}
+                  aria-current={query.sort === s ? 'true' : undefined}
+                  className={query.sort === s ? 'sort-on' : ''}
+                >
                   {t(`search.sort.${s}`)}
                 </Link>
               ))}
@@ -166,7 +191,13 @@ export default function Catalogue() {
             <ol className="results" data-testid="results">
               {result.hits.map((h) => (
                 <li key={h.id} className="result" data-testid="result" data-id={h.id}>
-                  {h.thumb ? <img className="result-thumb" src={h.thumb} alt="" loading="lazy" width={160} height={90} /> : <div className="result-thumb result-thumb-none">{h.kind ? t(`resource.kind.${h.kind as 'VIDEO'}`) : ''}</div>}
+                  {h.thumb ? (
+                    <img className="result-thumb" src={h.thumb} alt="" loading="lazy" width={160} height={90} />
+                  ) : (
+                    <div className="result-thumb result-thumb-none">
+                      {h.kind ? t(`resource.kind.${h.kind as 'VIDEO'}`) : ''}
+                    </div>
+                  )}
                   <div className="result-body">
                     <h3>
                       <Link to={`${home}/r/${h.id}`}>
@@ -180,7 +211,13 @@ export default function Catalogue() {
                     )}
                     <p className="result-meta muted small">
                       <span className="badge badge-outline">{t(`resourceType.${h.type as 'COURSEWARE'}`)}</span>{' '}
-                      {h.premium ? <span className="price" data-testid="price">{yuan(h.price)}</span> : <span>{t('search.free')}</span>}
+                      {h.premium ? (
+                        <span className="price" data-testid="price">
+                          {yuan(h.price)}
+                        </span>
+                      ) : (
+                        <span>{t('search.free')}</span>
+                      )}
                       {h.duration != null && <> · {formatDuration(h.duration)}</>}
                       {h.pages != null && <> · {t('search.pages', { n: h.pages })}</>}
                       {' · '}

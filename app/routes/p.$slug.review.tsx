@@ -26,13 +26,23 @@ async function requireQueueAccess(request: Request, context: AppLoadContext, slu
   const platform = await requirePlatform(context, slug)
   const actor = await requireActor(request, context, platform.slug)
   if (!can(actor, 'platform.moderate', platform)) throw new Response('error.forbidden.body', { status: 403 })
-  return { platform, actor, reviewer: can(actor, 'review.queue', platform), admin: can(actor, 'platform.admin', platform) }
+  return {
+    platform,
+    actor,
+    reviewer: can(actor, 'review.queue', platform),
+    admin: can(actor, 'platform.admin', platform),
+  }
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor, reviewer, admin } = await requireQueueAccess(request, context, params.slug)
   const url = new URL(request.url)
-  const filters = { subject: url.searchParams.get('subject'), type: url.searchParams.get('type'), from: url.searchParams.get('from'), olderThanDays: url.searchParams.get('older') }
+  const filters = {
+    subject: url.searchParams.get('subject'),
+    type: url.searchParams.get('type'),
+    from: url.searchParams.get('from'),
+    olderThanDays: url.searchParams.get('older'),
+  }
   const [queue, reported, reportedResources, reviewers] = await Promise.all([
     listQueue(actor, platform, filters),
     listReportedComments(actor, platform),
@@ -40,8 +50,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     admin ? reviewersFor(platform.id) : Promise.resolve([]),
   ]).catch(throwAsResponse)
   // Where items can come from: this platform and the platforms directly below it.
-  const sources = [{ id: platform.id, name: platform.name }, ...(await findChildPlatforms(platform.id)).map((c) => ({ id: c.id, name: c.name }))]
-  return { queue, reported, reportedResources, filters, sources, reviewer, reviewers, canTakedown: can(actor, 'resource.takedown', platform) }
+  const sources = [
+    { id: platform.id, name: platform.name },
+    ...(await findChildPlatforms(platform.id)).map((c) => ({ id: c.id, name: c.name })),
+  ]
+  return {
+    queue,
+    reported,
+    reportedResources,
+    filters,
+    sources,
+    reviewer,
+    reviewers,
+    canTakedown: can(actor, 'resource.takedown', platform),
+  }
 }
 
 /** Claim (a reviewer takes the item and goes to its dossier), or assign (an admin hands it on). */
@@ -76,7 +98,9 @@ function ReportedComment({ c, base }: { c: Reported; base: string }) {
     <li className="card" data-testid="reported-comment">
       <p className="muted small">
         <Link to={`${base}/r/${c.resource.id}`}>{c.resource.title}</Link> · {c.authorName} ·{' '}
-        {c.held ? t('safety.heldComment', { words: c.flaggedWords.join('、') }) : `${t('engagement.reports', { n: c.reportCount })} · ${c.reasons.map((r) => t(`engagement.reason.${r}` as MessageKey)).join('、')}`}
+        {c.held
+          ? t('safety.heldComment', { words: c.flaggedWords.join('、') })
+          : `${t('engagement.reports', { n: c.reportCount })} · ${c.reasons.map((r) => t(`engagement.reason.${r}` as MessageKey)).join('、')}`}
       </p>
       <p className="comment-body">{c.body}</p>
       <fetcher.Form method="post" action={action} className="rating-form">
@@ -106,7 +130,8 @@ function ReportedResourceItem({ r, base, canTakedown }: { r: ReportedResource; b
       <p>
         <Link to={`${base}/r/${r.id}`}>{r.title}</Link>{' '}
         <span className="muted small">
-          · {t('engagement.reports', { n: r.count })} · {r.reasons.map((x) => t(`engagement.reason.${x}` as MessageKey)).join('、')}
+          · {t('engagement.reports', { n: r.count })} ·{' '}
+          {r.reasons.map((x) => t(`engagement.reason.${x}` as MessageKey)).join('、')}
         </span>
       </p>
       {r.details.map((d) => (
@@ -135,7 +160,8 @@ function ReportedResourceItem({ r, base, canTakedown }: { r: ReportedResource; b
 export default function Review() {
   const t = useT()
   const { platform, base } = usePlatformLayout()
-  const { queue, reported, reportedResources, filters, sources, reviewer, reviewers, canTakedown } = useLoaderData<typeof loader>()
+  const { queue, reported, reportedResources, filters, sources, reviewer, reviewers, canTakedown } =
+    useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   return (
     <section>
@@ -197,11 +223,15 @@ export default function Review() {
                     <Link to={`${base}/r/${q.resource.id}`}>{q.resource.title}</Link>
                     <p className="muted small">
                       {t(`resourceType.${q.resource.type as 'COURSEWARE'}`)} · {q.resource.ownerName}
-                      {q.kind === 'RECOMMENDATION' && <> · {t('review.queue.from', { platform: q.resource.platformName })}</>}
+                      {q.kind === 'RECOMMENDATION' && (
+                        <> · {t('review.queue.from', { platform: q.resource.platformName })}</>
+                      )}
                     </p>
                   </td>
                   <td className="small">{t('review.queue.waiting', { age: age(t, q.ageMinutes) })}</td>
-                  <td className="small">{q.claimedBy.length > 0 && t('review.queue.claimedBy', { names: q.claimedBy.join('、') })}</td>
+                  <td className="small">
+                    {q.claimedBy.length > 0 && t('review.queue.claimedBy', { names: q.claimedBy.join('、') })}
+                  </td>
                   <td>
                     {reviewers.length > 0 && (
                       <Form method="post" className="rating-form small">

@@ -24,7 +24,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const dossier = await getReviewDossier(actor, params.reviewId ?? '').catch(throwAsResponse)
   if (dossier.review.platform.id !== platform.id) throw new Response('error.notFound.body', { status: 404 })
   const view = await getResourceView(actor, dossier.resource.id, platform).catch(throwAsResponse)
-  return { dossier, player: view.player, positions: view.resource.positions, knowledgePoints: view.resource.knowledgePoints, reasons: [...REASON_CODES], fields: [...REVIEW_FIELDS] }
+  return {
+    dossier,
+    player: view.player,
+    positions: view.resource.positions,
+    knowledgePoints: view.resource.knowledgePoints,
+    reasons: [...REASON_CODES],
+    fields: [...REVIEW_FIELDS],
+  }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -41,10 +48,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const r = await decideReview(
       actor,
       params.reviewId ?? '',
-      { outcome: formString(form, 'outcome', 30), scores, reasons: form.getAll('reasons').slice(0, 20) as string[], fieldComments, comment: formString(form, 'comment', 3000) },
+      {
+        outcome: formString(form, 'outcome', 30),
+        scores,
+        reasons: form.getAll('reasons').slice(0, 20) as string[],
+        fieldComments,
+        comment: formString(form, 'comment', 3000),
+      },
       requestMeta(context),
     )
-    return r.settled ? redirect(`/p/${platform.slug}/review?decided=1`) : { ok: true as const, message: 'review.detail.decided' as const }
+    return r.settled
+      ? redirect(`/p/${platform.slug}/review?decided=1`)
+      : { ok: true as const, message: 'review.detail.decided' as const }
   })
 }
 
@@ -62,18 +77,27 @@ export default function ReviewDossier() {
       </p>
       <h1>{t('review.detail.title', { title: resource.title })}</h1>
       <p className="muted">
-        <span className="badge badge-outline">{t(`review.queue.kind.${review.kind}`)}</span> {resource.platform.name} · v{version?.number ?? 1}
+        <span className="badge badge-outline">{t(`review.queue.kind.${review.kind}`)}</span> {resource.platform.name} ·
+        v{version?.number ?? 1}
       </p>
       <div className="grid-2">
         <div>
           {player?.kind === 'VIDEO' && <VideoPlayer source={player} />}
           {player?.kind === 'AUDIO' && <AudioPlayer src={player.src} waveform={player.waveform} />}
-          {player?.kind === 'DOCUMENT' && <DocumentViewer pages={player.pages} total={player.total} title={resource.title} />}
+          {player?.kind === 'DOCUMENT' && (
+            <DocumentViewer pages={player.pages} total={player.total} title={resource.title} />
+          )}
           {player?.kind === 'IMAGE' && <ImageViewer sizes={player.sizes} title={resource.title} />}
           {!player && <p className="muted">{t('resource.noPreview')}</p>}
           <section className="card">
             <h2>{t('review.detail.text')}</h2>
-            {text ? <pre className="extracted-text" data-testid="extracted-text">{text}</pre> : <p className="muted">{t('review.detail.noText')}</p>}
+            {text ? (
+              <pre className="extracted-text" data-testid="extracted-text">
+                {text}
+              </pre>
+            ) : (
+              <p className="muted">{t('review.detail.noText')}</p>
+            )}
           </section>
         </div>
         <div className="stack">
@@ -116,8 +140,10 @@ export default function ReviewDossier() {
               <ul>
                 {changes.map((c) => (
                   <li key={c.field}>
-                    <strong>{isMessageKey(`review.field.${c.field}`) ? t(`review.field.${c.field}` as MessageKey) : c.field}</strong>:{' '}
-                    <del>{JSON.stringify(c.before)}</del> → <ins>{JSON.stringify(c.after)}</ins>
+                    <strong>
+                      {isMessageKey(`review.field.${c.field}`) ? t(`review.field.${c.field}` as MessageKey) : c.field}
+                    </strong>
+                    : <del>{JSON.stringify(c.before)}</del> → <ins>{JSON.stringify(c.after)}</ins>
                   </li>
                 ))}
               </ul>
@@ -129,7 +155,8 @@ export default function ReviewDossier() {
               <ul>
                 {history.map((h) => (
                   <li key={h.id}>
-                    {h.outcome ? t(`review.outcome.${h.outcome}`) : ''} · {h.decidedAt ? new Date(h.decidedAt).toLocaleDateString('zh-CN') : ''} ·{' '}
+                    {h.outcome ? t(`review.outcome.${h.outcome}`) : ''} ·{' '}
+                    {h.decidedAt ? new Date(h.decidedAt).toLocaleDateString('zh-CN') : ''} ·{' '}
                     {h.decisions.flatMap((d) => d.reasons.map((r) => t(`review.reason.${r}` as MessageKey))).join('、')}
                   </li>
                 ))}

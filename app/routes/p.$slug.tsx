@@ -55,7 +55,13 @@ function Shell({ children }: { children: React.ReactNode }) {
       <header className="site-header">
         <div className="container header-row">
           <Link to={base} className="brand">
-            {platform.logoUrl ? <img src={platform.logoUrl} alt="" className="brand-logo" /> : <span className="brand-mark" aria-hidden="true">{(platform.shortName ?? platform.name).slice(0, 1)}</span>}
+            {platform.logoUrl ? (
+              <img src={platform.logoUrl} alt="" className="brand-logo" />
+            ) : (
+              <span className="brand-mark" aria-hidden="true">
+                {(platform.shortName ?? platform.name).slice(0, 1)}
+              </span>
+            )}
             <span className="brand-name" data-testid="platform-name">
               {platform.name}
             </span>
@@ -72,9 +78,21 @@ function Shell({ children }: { children: React.ReactNode }) {
             </Form>
             {root?.actor ? (
               <>
-                <Link to={`${base}/notifications`} className="bell" aria-label={t('notify.bell', { n: root.actor.unread })} data-testid="bell">
+                <Link
+                  to={`${base}/notifications`}
+                  className="bell"
+                  aria-label={t('notify.bell', { n: root.actor.unread })}
+                  data-testid="bell"
+                >
                   {/* A drawn bell: emoji fonts are missing on many school machines. */}
-                  <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor" style={{ verticalAlign: '-3px' }}>
+                  <svg
+                    width="16"
+                    height="16"
+                    viewBox="0 0 24 24"
+                    aria-hidden="true"
+                    fill="currentColor"
+                    style={{ verticalAlign: '-3px' }}
+                  >
                     <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
                   </svg>
                   {root.actor.unread > 0 && <span className="bell-count">{root.actor.unread}</span>}

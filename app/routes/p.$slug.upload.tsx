@@ -12,7 +12,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'resource.upload')
   return {
     base: `/p/${platform.slug}`,
-    limits: { video: formatMb(maxBytes('VIDEO')), audio: formatMb(maxBytes('AUDIO')), document: formatMb(maxBytes('DOCUMENT')), image: formatMb(maxBytes('IMAGE')) },
+    limits: {
+      video: formatMb(maxBytes('VIDEO')),
+      audio: formatMb(maxBytes('AUDIO')),
+      document: formatMb(maxBytes('DOCUMENT')),
+      image: formatMb(maxBytes('IMAGE')),
+    },
     recent: await listMyUploads(actor, platform.id),
   }
 }

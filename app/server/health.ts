@@ -12,13 +12,21 @@ type Check = { name: 'database' | 'redis' | 'search' | 'storage'; run: () => Pro
 
 const CHECKS: Check[] = [
   { name: 'database', run: () => prisma.$queryRaw`SELECT 1` },
-  { name: 'redis', run: async () => { if ((await redis.ping()) !== 'PONG') throw new Error('no PONG') } },
+  {
+    name: 'redis',
+    run: async () => {
+      if ((await redis.ping()) !== 'PONG') throw new Error('no PONG')
+    },
+  },
   { name: 'search', run: () => checkSearch() },
   { name: 'storage', run: () => storage.check() },
 ]
 
 function withTimeout<T>(p: Promise<T>, ms: number) {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())])
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ])
 }
 
 export async function readiness() {
@@ -42,5 +50,7 @@ export function healthz(_req: Request, res: Response) {
 
 export async function readyz(_req: Request, res: Response) {
   const r = await readiness()
-  res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', failing: r.failing, checks: r.checks })
+  res
+    .status(r.ready ? 200 : 503)
+    .json({ status: r.ready ? 'ready' : 'not ready', failing: r.failing, checks: r.checks })
 }

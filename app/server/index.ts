@@ -44,8 +44,11 @@ export async function createApp(build: ServerBuild) {
     pinoHttp({
       logger,
       genReqId: (_req, res) => (res as express.Response).locals.requestId,
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || (req.url ?? '').startsWith('/build/') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || (req.url ?? '').startsWith('/build/'),
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   )
   app.use(securityHeaders)
@@ -68,15 +71,24 @@ export async function createApp(build: ServerBuild) {
     // An original of a resource that was taken down (or deleted) stops downloading at once,
     // even through a link signed before.
     const original = parseOriginalKey(key)
-    if (storage.kind !== 'local' || !isValidKey(key) || !verifyLocalUrl(e.SESSION_SECRET, key, req.query) || (original && !(await isLive(original.fileId)))) {
+    if (
+      storage.kind !== 'local' ||
+      !isValidKey(key) ||
+      !verifyLocalUrl(e.SESSION_SECRET, key, req.query) ||
+      (original && !(await isLive(original.fileId)))
+    ) {
       sendText(req, res, 403, 'http.linkExpired')
       return
     }
     const name = typeof req.query.name === 'string' ? req.query.name : ''
     if (name) res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
-    res.sendFile((storage as LocalDiskDriver).pathFor(key), { acceptRanges: true, cacheControl: false, dotfiles: 'deny' }, (err) => {
-      if (err && !res.headersSent) sendText(req, res, 404, 'http.fileMissing')
-    })
+    res.sendFile(
+      (storage as LocalDiskDriver).pathFor(key),
+      { acceptRanges: true, cacheControl: false, dotfiles: 'deny' },
+      (err) => {
+        if (err && !res.headersSent) sendText(req, res, 404, 'http.fileMissing')
+      },
+    )
   }
 
   // Derivatives for players and viewers, under a signed, expiring prefix token.

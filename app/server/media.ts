@@ -20,7 +20,10 @@ const liveCache = ttlCache<string, boolean>(5_000)
 /** A file's derivatives may be shown while the file and its resource exist and are not withdrawn. */
 export function isLive(fileId: string) {
   return liveCache.get(fileId, async () => {
-    const f = await prisma.resourceFile.findUnique({ where: { id: fileId }, select: { status: true, resource: { select: { status: true } } } })
+    const f = await prisma.resourceFile.findUnique({
+      where: { id: fileId },
+      select: { status: true, resource: { select: { status: true } } },
+    })
     // A taken-down resource's links stop working within this cache's lifetime (seconds).
     return !!f && f.status === 'READY' && f.resource.status !== 'DELETED' && f.resource.status !== 'TAKEN_DOWN'
   })

@@ -53,7 +53,10 @@ class JsonKvStore implements KvStore<Upload> {
     return tusMetaFile(this.dir, key)
   }
   async get(key: string) {
-    return fs.readFile(this.file(key), 'utf8').then((s) => JSON.parse(s) as Upload).catch(() => undefined)
+    return fs
+      .readFile(this.file(key), 'utf8')
+      .then((s) => JSON.parse(s) as Upload)
+      .catch(() => undefined)
   }
   async set(key: string, value: Upload) {
     await fs.mkdir(this.dir, { recursive: true })
@@ -143,7 +146,11 @@ function ingestStore<T extends DataStore>(store: T): T {
       hashes.delete(id)
       const e = refusal ?? err
       if (isAppError(e)) {
-        await rejectUpload(ref.fileId, e.messageKey === 'media.error.tooLarge' ? 'media.error.tooLargeKind' : e.messageKey, e.message)
+        await rejectUpload(
+          ref.fileId,
+          e.messageKey === 'media.error.tooLarge' ? 'media.error.tooLargeKind' : e.messageKey,
+          e.message,
+        )
         await store.remove(id).catch(() => undefined)
         throw tusError(e.status, messageFor(e))
       }
@@ -212,7 +219,10 @@ export function createTusServer() {
       hashes.delete(upload.id)
       const digest = state && state.offset === upload.size ? state.hash.digest('hex') : await sha256Of(upload.id)
       const result = await finishUpload(ref.fileId, digest)
-      if (result.removeKey) await store.remove(result.removeKey).catch((err: unknown) => logger.warn({ err, key: result.removeKey }, 'could not remove duplicate upload'))
+      if (result.removeKey)
+        await store
+          .remove(result.removeKey)
+          .catch((err: unknown) => logger.warn({ err, key: result.removeKey }, 'could not remove duplicate upload'))
       const headers: Record<string, string> = result.duplicateOf ? { 'Upload-Duplicate-Of': result.duplicateOf } : {}
       return { headers }
     },
@@ -228,14 +238,15 @@ function parseMetadata(header: string | undefined) {
   return out
 }
 
-
 /** Express handler: the gate, then tus. */
 export function tusHandler() {
   const server = createTusServer()
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     try {
       if (req.method === 'OPTIONS') return await server.handle(req, res)
-      const sessionId = await readSessionId(new Request('http://local/', { headers: { cookie: req.headers.cookie ?? '' } }))
+      const sessionId = await readSessionId(
+        new Request('http://local/', { headers: { cookie: req.headers.cookie ?? '' } }),
+      )
       const actor = sessionId ? await getActorForSession(sessionId) : null
       const method = req.method as 'POST' | 'PATCH' | 'HEAD' | 'DELETE'
       let fileId: string | undefined
@@ -247,17 +258,28 @@ export function tusHandler() {
         fileId = expectedKey ? parseOriginalKey(expectedKey)?.fileId : undefined
       }
       if (!fileId || !/^[a-z0-9]{8,40}$/i.test(fileId)) {
-        res.status(404).type('text/plain; charset=utf-8').send(translator(localeOf(req))('error.notFound.body'))
+        res
+          .status(404)
+          .type('text/plain; charset=utf-8')
+          .send(translator(localeOf(req))('error.notFound.body'))
         return
       }
       const lengthHeader = req.get('upload-length')
-      const key = await authorizeTusRequest(actor, fileId, method, lengthHeader === undefined ? undefined : Number(lengthHeader))
+      const key = await authorizeTusRequest(
+        actor,
+        fileId,
+        method,
+        lengthHeader === undefined ? undefined : Number(lengthHeader),
+      )
       if (expectedKey && expectedKey !== key) throw tusError(404, 'not found')
       authorisedKeys.set(req, key)
       await server.handle(req, res)
     } catch (e) {
       if (isAppError(e)) {
-        res.status(e.status).type('text/plain; charset=utf-8').send(messageFor(e, localeOf(req)))
+        res
+          .status(e.status)
+          .type('text/plain; charset=utf-8')
+          .send(messageFor(e, localeOf(req)))
         return
       }
       next(e)

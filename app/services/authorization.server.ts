@@ -65,7 +65,9 @@ export function isWithin(platformPath: string, ancestorPath: string) {
 
 function grants(actor: Actor, rule: Rule, platform: PlatformRef) {
   return actor.roles.some(
-    (g) => g.role === rule.role && (rule.reach === 'self' ? g.platformId === platform.id : isWithin(platform.path, g.platformPath)),
+    (g) =>
+      g.role === rule.role &&
+      (rule.reach === 'self' ? g.platformId === platform.id : isWithin(platform.path, g.platformPath)),
   )
 }
 
@@ -74,7 +76,11 @@ export function can(actor: Actor | null | undefined, action: Action, platform: P
   return POLICY[action].some((rule) => grants(actor, rule, platform))
 }
 
-export function assertCan(actor: Actor | null | undefined, action: Action, platform: PlatformRef): asserts actor is Actor {
+export function assertCan(
+  actor: Actor | null | undefined,
+  action: Action,
+  platform: PlatformRef,
+): asserts actor is Actor {
   if (!actor) throw unauthenticated()
   if (!can(actor, action, platform)) throw forbidden()
 }

@@ -24,15 +24,45 @@ export function rng(seed: number) {
   }
 }
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'
-const GIVEN = ['建华', '丽娟', '志强', '秀英', '海燕', '俊杰', '晓燕', '红梅', '文斌', '静怡', '国庆', '春花', '立新', '慧敏', '志刚', '雪梅', '永军', '玉兰', '振宇', '婷婷', '德明', '淑芬', '子涵', '雨桐']
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'
+const GIVEN = [
+  '建华',
+  '丽娟',
+  '志强',
+  '秀英',
+  '海燕',
+  '俊杰',
+  '晓燕',
+  '红梅',
+  '文斌',
+  '静怡',
+  '国庆',
+  '春花',
+  '立新',
+  '慧敏',
+  '志刚',
+  '雪梅',
+  '永军',
+  '玉兰',
+  '振宇',
+  '婷婷',
+  '德明',
+  '淑芬',
+  '子涵',
+  '雨桐',
+]
 
 /**
  * Teachers for generated resources: three per hosted or virtual platform, so that every
  * generated resource is owned by someone of the platform it was uploaded to. They cannot sign
  * in (a random password nobody knows).
  */
-async function generatedTeachers(prisma: PrismaClient, platforms: { id: string; slug: string }[], random: () => number) {
+async function generatedTeachers(
+  prisma: PrismaClient,
+  platforms: { id: string; slug: string }[],
+  random: () => number,
+) {
   const hash = await hashPassword(randomBytes(24).toString('base64url') + '1a')
   const out = new Map<string, { id: string; displayName: string }[]>()
   for (const p of platforms) {
@@ -42,7 +72,13 @@ async function generatedTeachers(prisma: PrismaClient, platforms: { id: string; 
       const name = SURNAMES[Math.floor(random() * SURNAMES.length)]! + GIVEN[Math.floor(random() * GIVEN.length)]!
       const u = await prisma.user.upsert({
         where: { email },
-        create: { email, displayName: name, passwordHash: hash, homePlatformId: p.id, roles: { create: [{ platformId: p.id, role: 'TEACHER' }] } },
+        create: {
+          email,
+          displayName: name,
+          passwordHash: hash,
+          homePlatformId: p.id,
+          roles: { create: [{ platformId: p.id, role: 'TEACHER' }] },
+        },
         update: {},
         select: { id: true, displayName: true },
       })
@@ -53,21 +89,30 @@ async function generatedTeachers(prisma: PrismaClient, platforms: { id: string; 
   return out
 }
 
-const kindOf = (type: string) => (type === 'MICRO_LECTURE' || type === 'ONLINE_COURSE' ? 'VIDEO' : type === 'MEDIA' ? 'IMAGE' : 'DOCUMENT')
+const kindOf = (type: string) =>
+  type === 'MICRO_LECTURE' || type === 'ONLINE_COURSE' ? 'VIDEO' : type === 'MEDIA' ? 'IMAGE' : 'DOCUMENT'
 
 async function owners(prisma: PrismaClient) {
-  const users = await prisma.user.findMany({ where: { roles: { some: { role: { in: ['TEACHER', 'PROVIDER', 'PLATFORM_ADMIN'] } } } }, select: { id: true, homePlatformId: true, displayName: true } })
+  const users = await prisma.user.findMany({
+    where: { roles: { some: { role: { in: ['TEACHER', 'PROVIDER', 'PLATFORM_ADMIN'] } } } },
+    select: { id: true, homePlatformId: true, displayName: true },
+  })
   if (!users.length) throw new Error('seed users first (npm run db:seed)')
   return users
 }
 
 /** Writes the hand-written corpus; returns key → resource id. Idempotent by title and platform. */
 export async function seedCorpus(prisma: PrismaClient, items: CorpusItem[] = CORPUS, defaultPlatform = 'zhuzhou') {
-  const platformRows = await prisma.platform.findMany({ where: { mode: { not: 'CONNECTED' } }, select: { id: true, slug: true } })
+  const platformRows = await prisma.platform.findMany({
+    where: { mode: { not: 'CONNECTED' } },
+    select: { id: true, slug: true },
+  })
   const platforms = new Map(platformRows.map((p) => [p.slug, p.id]))
   const users = await owners(prisma)
   const teachers = await generatedTeachers(prisma, platformRows, rng(1))
-  const kps = new Map((await prisma.knowledgePoint.findMany({ select: { id: true, name: true } })).map((k) => [k.name, k.id]))
+  const kps = new Map(
+    (await prisma.knowledgePoint.findMany({ select: { id: true, name: true } })).map((k) => [k.name, k.id]),
+  )
   const ids: Record<string, string> = {}
   // The hand-written resources stand for the province's selected ones: shared to every portal.
   const province = (await prisma.platform.findFirstOrThrow({ where: { parentId: null }, select: { id: true } })).id
@@ -80,32 +125,81 @@ export async function seedCorpus(prisma: PrismaClient, items: CorpusItem[] = COR
       continue
     }
     // A demo teacher of that platform when there is one (陈晓梅 on 醴陵), else one of its generated teachers.
-    const owner = users.find((u) => u.homePlatformId === platformId && !teachers.get(platformId)!.some((g) => g.id === u.id)) ?? teachers.get(platformId)![0]!
+    const owner =
+      users.find((u) => u.homePlatformId === platformId && !teachers.get(platformId)!.some((g) => g.id === u.id)) ??
+      teachers.get(platformId)![0]!
     const resourceId = id('c')
-    const node = await prisma.curriculumNode.findUniqueOrThrow({ where: { id: item.node }, select: { subject: true, grade: true } })
+    const node = await prisma.curriculumNode.findUniqueOrThrow({
+      where: { id: item.node },
+      select: { subject: true, grade: true },
+    })
     await prisma.$transaction(async (tx) => {
       await tx.resource.create({
         data: {
-          id: resourceId, platformId, ownerId: owner.id, status: 'PUBLISHED', title: item.title, description: item.description, resourceType: item.type,
-          kind: kindOf(item.type), keywords: item.keywords ?? [], licence: item.licence ?? 'CC-BY-NC-SA', priceCents: item.price ?? null,
-          subject: node.subject?.toUpperCase() ?? null, grade: node.grade, author: owner.displayName, provider: '',
-          scopePlatformId: province, publishedAt: new Date(Date.now() - (++day) * 86_400_000),
+          id: resourceId,
+          platformId,
+          ownerId: owner.id,
+          status: 'PUBLISHED',
+          title: item.title,
+          description: item.description,
+          resourceType: item.type,
+          kind: kindOf(item.type),
+          keywords: item.keywords ?? [],
+          licence: item.licence ?? 'CC-BY-NC-SA',
+          priceCents: item.price ?? null,
+          subject: node.subject?.toUpperCase() ?? null,
+          grade: node.grade,
+          author: owner.displayName,
+          provider: '',
+          scopePlatformId: province,
+          publishedAt: new Date(Date.now() - ++day * 86_400_000),
           downloadCount: item.downloads ?? 0,
           curriculum: { create: [{ nodeId: item.node }] },
-          knowledgePoints: { create: (item.kps ?? []).filter((n) => kps.has(n)).map((n) => ({ knowledgePointId: kps.get(n)! })) },
+          knowledgePoints: {
+            create: (item.kps ?? []).filter((n) => kps.has(n)).map((n) => ({ knowledgePointId: kps.get(n)! })),
+          },
         },
       })
       // Metadata-only entries: the extracted text and subtitles stand for what processing would store.
-      await tx.resourceFile.create({ data: { id: id('f'), resourceId, platformId, role: 'PRIMARY', status: 'READY', originalName: `${item.title}.bin`, size: 0n, kind: kindOf(item.type), textContent: item.text ?? null } })
+      await tx.resourceFile.create({
+        data: {
+          id: id('f'),
+          resourceId,
+          platformId,
+          role: 'PRIMARY',
+          status: 'READY',
+          originalName: `${item.title}.bin`,
+          size: 0n,
+          kind: kindOf(item.type),
+          textContent: item.text ?? null,
+        },
+      })
       // Real rating rows from demo users, around the intended average; the summary is computed from them.
       if (item.rating) {
         const raters = users.filter((u) => u.id !== owner.id).slice(0, 8)
-        const scores = raters.map((_, i) => Math.max(1, Math.min(5, Math.round(item.rating! + (i % 3 === 0 ? -0.6 : 0.3)))))
+        const scores = raters.map((_, i) =>
+          Math.max(1, Math.min(5, Math.round(item.rating! + (i % 3 === 0 ? -0.6 : 0.3)))),
+        )
         await tx.rating.createMany({ data: raters.map((u, i) => ({ userId: u.id, resourceId, score: scores[i]! })) })
-        await tx.resource.update({ where: { id: resourceId }, data: { ratingAvg: scores.reduce((a, b) => a + b, 0) / scores.length, ratingCount: scores.length } })
+        await tx.resource.update({
+          where: { id: resourceId },
+          data: { ratingAvg: scores.reduce((a, b) => a + b, 0) / scores.length, ratingCount: scores.length },
+        })
       }
       if (item.subtitles)
-        await tx.resourceFile.create({ data: { id: id('f'), resourceId, platformId, role: 'SUBTITLE', status: 'READY', originalName: '字幕.srt', size: 0n, kind: 'SUBTITLE', textContent: item.subtitles } })
+        await tx.resourceFile.create({
+          data: {
+            id: id('f'),
+            resourceId,
+            platformId,
+            role: 'SUBTITLE',
+            status: 'READY',
+            originalName: '字幕.srt',
+            size: 0n,
+            kind: 'SUBTITLE',
+            textContent: item.subtitles,
+          },
+        })
     })
     ids[item.key] = resourceId
   }
@@ -134,21 +228,37 @@ const PHRASES = [
 const LESSON = ['第1课时', '第2课时', '第3课时', '复习课', '习题课', '']
 
 /** Inserts `n` generated published resources (fast path: multi-row inserts). */
-export async function generateResources(prisma: PrismaClient, n: number, seed = 1, onProgress?: (done: number) => void) {
+export async function generateResources(
+  prisma: PrismaClient,
+  n: number,
+  seed = 1,
+  onProgress?: (done: number) => void,
+) {
   const random = rng(seed)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!
-  const sections = await prisma.curriculumNode.findMany({ where: { level: 'SECTION' }, select: { id: true, name: true, path: true, subject: true, grade: true, parentId: true } })
-  const names = new Map((await prisma.curriculumNode.findMany({ select: { id: true, name: true } })).map((x) => [x.id, x.name]))
-  const ckp = await prisma.curriculumKnowledgePoint.findMany({ select: { nodeId: true, knowledgePointId: true, knowledgePoint: { select: { name: true } } } })
+  const sections = await prisma.curriculumNode.findMany({
+    where: { level: 'SECTION' },
+    select: { id: true, name: true, path: true, subject: true, grade: true, parentId: true },
+  })
+  const names = new Map(
+    (await prisma.curriculumNode.findMany({ select: { id: true, name: true } })).map((x) => [x.id, x.name]),
+  )
+  const ckp = await prisma.curriculumKnowledgePoint.findMany({
+    select: { nodeId: true, knowledgePointId: true, knowledgePoint: { select: { name: true } } },
+  })
   const kpsOf = new Map<string, { id: string; name: string }[]>()
-  for (const r of ckp) kpsOf.set(r.nodeId, [...(kpsOf.get(r.nodeId) ?? []), { id: r.knowledgePointId, name: r.knowledgePoint.name }])
-  const platforms = await prisma.platform.findMany({ where: { mode: { not: 'CONNECTED' } }, select: { id: true, level: true, slug: true } })
+  for (const r of ckp)
+    kpsOf.set(r.nodeId, [...(kpsOf.get(r.nodeId) ?? []), { id: r.knowledgePointId, name: r.knowledgePoint.name }])
+  const platforms = await prisma.platform.findMany({
+    where: { mode: { not: 'CONNECTED' } },
+    select: { id: true, level: true, slug: true },
+  })
   const users = await owners(prisma)
   const teachers = await generatedTeachers(prisma, platforms, random)
   const bare = (s: string) => s.replace(/^第[一二三四五六七八九十百]+章\s*|^\d+(\.\d+)*\s*/, '').trim()
   const BATCH = 1_000
   const now = Date.now()
-  for (let done = 0; done < n; ) {
+  for (let done = 0; done < n;) {
     const size = Math.min(BATCH, n - done)
     const rows: unknown[][] = []
     const positions: [string, string][] = []
@@ -164,7 +274,12 @@ export async function generateResources(prisma: PrismaClient, n: number, seed = 
       const kps = (kpsOf.get(chapterId) ?? kpsOf.get(s.id) ?? []).filter(() => random() < 0.5).slice(0, 3)
       const topic = bare(s.name)
       const lesson = pick(LESSON)
-      const title = type === 'EXAM' ? `${bare(names.get(chapterId) ?? '')} ${pick(words)}` : random() < 0.3 ? `${edition}${volume} ${topic}${lesson ? `（${lesson}）` : ''} ${pick(words)}` : `${topic}${lesson ? `（${lesson}）` : ''}${pick(words)}`
+      const title =
+        type === 'EXAM'
+          ? `${bare(names.get(chapterId) ?? '')} ${pick(words)}`
+          : random() < 0.3
+            ? `${edition}${volume} ${topic}${lesson ? `（${lesson}）` : ''} ${pick(words)}`
+            : `${topic}${lesson ? `（${lesson}）` : ''}${pick(words)}`
       const description = `本资源围绕“${topic}”展开，${pick(PHRASES)}，${pick(PHRASES)}。适用于${edition}${volume}${kps.length ? `，涉及知识点：${kps.map((k) => k.name).join('、')}` : ''}。`
       const platform = random() < 0.1 ? platforms.find((p) => p.level === 'PROVINCE')! : pick(platforms)
       const owner = pick(teachers.get(platform.id)!)
@@ -177,23 +292,68 @@ export async function generateResources(prisma: PrismaClient, n: number, seed = 
       raters.forEach((u, k) => ratingRows.push({ userId: u.id, resourceId: rid, score: scores[k]! }))
       const rating = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0
       rows.push([
-        rid, platform.id, owner.id, title, description, type, kindOf(type), s.subject?.toUpperCase() ?? null, s.grade,
-        premium ? 'PREMIUM' : pick(['CC-BY', 'CC-BY-NC', 'CC-BY-NC-SA', 'CC-BY-SA']), premium ? pick([990, 1990, 2990, 4900, 9900]) : null,
-        platform.id, new Date(now - Math.floor(random() * 3 * 365) * 86_400_000), rating, scores.length, Math.floor(random() * 2000),
+        rid,
+        platform.id,
+        owner.id,
+        title,
+        description,
+        type,
+        kindOf(type),
+        s.subject?.toUpperCase() ?? null,
+        s.grade,
+        premium ? 'PREMIUM' : pick(['CC-BY', 'CC-BY-NC', 'CC-BY-NC-SA', 'CC-BY-SA']),
+        premium ? pick([990, 1990, 2990, 4900, 9900]) : null,
+        platform.id,
+        new Date(now - Math.floor(random() * 3 * 365) * 86_400_000),
+        rating,
+        scores.length,
+        Math.floor(random() * 2000),
         owner.displayName,
       ])
       positions.push([rid, s.id])
       for (const k of kps) kpRows.push([rid, k.id])
     }
-    const cols = ['id', 'platformId', 'ownerId', 'title', 'description', 'resourceType', 'kind', 'subject', 'grade', 'licence', 'priceCents', 'scopePlatformId', 'publishedAt', 'ratingAvg', 'ratingCount', 'downloadCount', 'author']
+    const cols = [
+      'id',
+      'platformId',
+      'ownerId',
+      'title',
+      'description',
+      'resourceType',
+      'kind',
+      'subject',
+      'grade',
+      'licence',
+      'priceCents',
+      'scopePlatformId',
+      'publishedAt',
+      'ratingAvg',
+      'ratingCount',
+      'downloadCount',
+      'author',
+    ]
     await prisma.$transaction(async (tx) => {
       // Enum columns need an explicit cast when their values arrive as text parameters.
       const cast: Record<string, string> = { kind: '::"MediaKind"' }
-      const values = rows.map((_, r) => `(${cols.map((c, i) => `$${r * cols.length + i + 1}${cast[c] ?? ''}`).join(', ')}, 'PUBLISHED'::"ResourceStatus", now(), now())`).join(',\n')
-      await tx.$executeRawUnsafe(`INSERT INTO "Resource" (${cols.map((c) => `"${c}"`).join(', ')}, status, "createdAt", "updatedAt") VALUES ${values}`, ...rows.flat())
-      await tx.resourceCurriculum.createMany({ data: positions.map(([resourceId, nodeId]) => ({ resourceId, nodeId })) })
+      const values = rows
+        .map(
+          (_, r) =>
+            `(${cols.map((c, i) => `$${r * cols.length + i + 1}${cast[c] ?? ''}`).join(', ')}, 'PUBLISHED'::"ResourceStatus", now(), now())`,
+        )
+        .join(',\n')
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "Resource" (${cols.map((c) => `"${c}"`).join(', ')}, status, "createdAt", "updatedAt") VALUES ${values}`,
+        ...rows.flat(),
+      )
+      await tx.resourceCurriculum.createMany({
+        data: positions.map(([resourceId, nodeId]) => ({ resourceId, nodeId })),
+      })
       if (ratingRows.length) await tx.rating.createMany({ data: ratingRows })
-      if (kpRows.length) await tx.resourceKnowledgePoint.createMany({ data: kpRows.map(([resourceId, knowledgePointId]) => ({ resourceId, knowledgePointId })), skipDuplicates: true })
+      if (kpRows.length)
+        await tx.resourceKnowledgePoint.createMany({
+          data: kpRows.map(([resourceId, knowledgePointId]) => ({ resourceId, knowledgePointId })),
+          skipDuplicates: true,
+        })
     })
     done += size
     onProgress?.(done)

@@ -11,8 +11,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { aptInstall, has } from './services.ts'
 
-export type Rgw = { endpoint: string; accessKey: string; secretKey: string; region: string; dir: string; stop: () => Promise<void> }
-
+export type Rgw = {
+  endpoint: string
+  accessKey: string
+  secretKey: string
+  region: string
+  dir: string
+  stop: () => Promise<void>
+}
 
 export function ensureCephInstalled() {
   if (has('radosgw') && has('ceph-mon') && has('ceph-osd')) return
@@ -45,7 +51,8 @@ function killDaemons(dir: string) {
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
     try {
-      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(conf)) process.kill(Number(name), 'SIGKILL')
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(conf))
+        process.kill(Number(name), 'SIGKILL')
     } catch {
       /* gone, or not ours */
     }
@@ -103,13 +110,29 @@ rgw enable usage log = false
   )
   const run = (cmd: string, args: string[]) => {
     const r = spawnSync(cmd, args, { cwd: dir, timeout: 60_000 })
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(-600)}`)
+    if (r.status !== 0)
+      throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(-600)}`)
     return r.stdout.toString()
   }
   const ceph = (...args: string[]) => run('ceph', ['-c', conf, '--connect-timeout', '20', ...args])
 
   run('ceph-authtool', ['--create-keyring', `${dir}/mon.keyring`, '--gen-key', '-n', 'mon.', '--cap', 'mon', 'allow *'])
-  run('ceph-authtool', ['--create-keyring', `${dir}/admin.keyring`, '--gen-key', '-n', 'client.admin', '--cap', 'mon', 'allow *', '--cap', 'osd', 'allow *', '--cap', 'mgr', 'allow *'])
+  run('ceph-authtool', [
+    '--create-keyring',
+    `${dir}/admin.keyring`,
+    '--gen-key',
+    '-n',
+    'client.admin',
+    '--cap',
+    'mon',
+    'allow *',
+    '--cap',
+    'osd',
+    'allow *',
+    '--cap',
+    'mgr',
+    'allow *',
+  ])
   run('ceph-authtool', [`${dir}/mon.keyring`, '--import-keyring', `${dir}/admin.keyring`])
   run('monmaptool', ['--create', '--addv', 'a', `[v2:127.0.0.1:${monPort}]`, '--fsid', fsid, `${dir}/monmap`])
   run('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', `${dir}/monmap`, '--keyring', `${dir}/mon.keyring`])
@@ -122,16 +145,31 @@ rgw enable usage log = false
   ceph('auth', 'get-or-create', 'client.rgw.erc', 'mon', 'allow rw', 'osd', 'allow rwx', '-o', `${dir}/rgw.keyring`)
   run('radosgw', ['-c', conf, '-n', 'client.rgw.erc'])
   const endpoint = `http://127.0.0.1:${port}`
-  await waitFor('the gateway to answer', async () => {
-    try {
-      return (await fetch(endpoint)).status > 0
-    } catch {
-      return false
-    }
-  }, 90_000)
+  await waitFor(
+    'the gateway to answer',
+    async () => {
+      try {
+        return (await fetch(endpoint)).status > 0
+      } catch {
+        return false
+      }
+    },
+    90_000,
+  )
   const accessKey = opts.accessKey ?? `ERC${randomBytes(8).toString('hex').toUpperCase()}`
   const secretKey = opts.secretKey ?? randomBytes(24).toString('base64url')
-  run('radosgw-admin', ['-c', conf, '-n', 'client.admin', 'user', 'create', '--uid=erc', '--display-name=erc', `--access-key=${accessKey}`, `--secret=${secretKey}`])
+  run('radosgw-admin', [
+    '-c',
+    conf,
+    '-n',
+    'client.admin',
+    'user',
+    'create',
+    '--uid=erc',
+    '--display-name=erc',
+    `--access-key=${accessKey}`,
+    `--secret=${secretKey}`,
+  ])
 
   const stop = async () => killDaemons(dir)
   return { endpoint, accessKey, secretKey, region: 'us-east-1', dir, stop }

@@ -25,7 +25,8 @@ export function has(cmd: string) {
 let aptUpdated = false
 /** Installs Debian packages as root; otherwise a SetupError that says what to install. */
 export function aptInstall(pkgs: string[], why: string) {
-  if (!isRoot || !has('apt-get')) throw new SetupError(`${why}: please install ${pkgs.join(' ')} (e.g. sudo apt-get install -y ${pkgs.join(' ')})`)
+  if (!isRoot || !has('apt-get'))
+    throw new SetupError(`${why}: please install ${pkgs.join(' ')} (e.g. sudo apt-get install -y ${pkgs.join(' ')})`)
   log(`installing ${pkgs.join(' ')} with apt-get (${why})`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   if (!aptUpdated) {
@@ -59,12 +60,27 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 
 /** Waits until `url` answers 2xx (a server we just started: /readyz, /healthz). */
 export function waitForHttp(url: string, timeoutMs = 30_000) {
-  return waitFor(url, () => fetch(url).then((r) => r.ok, () => false), timeoutMs)
+  return waitFor(
+    url,
+    () =>
+      fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    timeoutMs,
+  )
 }
 
 async function pgReachable(url: string) {
   const u = new URL(url)
-  const c = new pg.Client({ host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username) || 'postgres', password: decodeURIComponent(u.password) || undefined, database: 'postgres', connectionTimeoutMillis: 2000 })
+  const c = new pg.Client({
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username) || 'postgres',
+    password: decodeURIComponent(u.password) || undefined,
+    database: 'postgres',
+    connectionTimeoutMillis: 2000,
+  })
   try {
     await c.connect()
     await c.end()
@@ -77,7 +93,8 @@ async function pgReachable(url: string) {
 export async function ensurePostgres(url: string) {
   if (await pgReachable(url)) return
   const u = new URL(url)
-  if (!['127.0.0.1', 'localhost', '::1'].includes(u.hostname)) throw new SetupError(`PostgreSQL at ${u.host} is not reachable (DATABASE_URL)`)
+  if (!['127.0.0.1', 'localhost', '::1'].includes(u.hostname))
+    throw new SetupError(`PostgreSQL at ${u.host} is not reachable (DATABASE_URL)`)
   let installedNow = false
   if (!fs.existsSync('/usr/lib/postgresql')) {
     aptInstall(['postgresql'], 'PostgreSQL is not installed')
@@ -91,11 +108,13 @@ export async function ensurePostgres(url: string) {
     // development machines (it listens on loopback only).
     const hba = `/etc/postgresql/${version}/main/pg_hba.conf`
     const text = fs.readFileSync(hba, 'utf8')
-    if (!text.startsWith('host all all 127.0.0.1/32 trust')) fs.writeFileSync(hba, `host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${text}`)
+    if (!text.startsWith('host all all 127.0.0.1/32 trust'))
+      fs.writeFileSync(hba, `host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${text}`)
   }
   log(`starting PostgreSQL ${version}`)
   spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' })
-  if (installedNow) spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'reload'], { stdio: 'inherit' })
+  if (installedNow)
+    spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'reload'], { stdio: 'inherit' })
   await waitFor('PostgreSQL', () => pgReachable(url))
 }
 
@@ -103,11 +122,29 @@ export async function ensureRedis(url: string) {
   const u = new URL(url)
   const port = Number(u.port || 6379)
   if (await portOpen(u.hostname, port)) return
-  if (!['127.0.0.1', 'localhost', '::1'].includes(u.hostname)) throw new SetupError(`Redis at ${u.host} is not reachable (REDIS_URL)`)
+  if (!['127.0.0.1', 'localhost', '::1'].includes(u.hostname))
+    throw new SetupError(`Redis at ${u.host} is not reachable (REDIS_URL)`)
   if (!has('redis-server')) aptInstall(['redis-server'], 'Redis is not installed')
   log(`starting Redis on port ${port}`)
   fs.mkdirSync(path.join(ROOT, '.data/redis'), { recursive: true })
-  execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', path.join(ROOT, '.data/redis')], { stdio: 'inherit' })
+  execFileSync(
+    'redis-server',
+    [
+      '--daemonize',
+      'yes',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      path.join(ROOT, '.data/redis'),
+    ],
+    { stdio: 'inherit' },
+  )
   await waitFor('Redis', () => portOpen(u.hostname, port))
 }
 
@@ -138,20 +175,44 @@ async function meiliHealthy(url: string) {
 
 /** Starts the bundled Meilisearch when MEILI_URL points at this machine and nothing answers.
  * Returns the child process when it started one (so the caller can stop it). */
-export async function ensureMeilisearch(url: string, masterKey: string, opts: { dataDir?: string; detached?: boolean } = {}) {
+export async function ensureMeilisearch(
+  url: string,
+  masterKey: string,
+  opts: { dataDir?: string; detached?: boolean } = {},
+) {
   if (await meiliHealthy(url)) return null
   const u = new URL(url)
-  if (!['127.0.0.1', 'localhost'].includes(u.hostname)) throw new SetupError(`Meilisearch at ${u.host} is not reachable (MEILI_URL)`)
+  if (!['127.0.0.1', 'localhost'].includes(u.hostname))
+    throw new SetupError(`Meilisearch at ${u.host} is not reachable (MEILI_URL)`)
   const bin = meiliBinary()
-  if (!bin) throw new SetupError('no Meilisearch binary: the bundled one ships for Linux x64 only; install Meilisearch and set MEILI_BINARY or MEILI_URL')
+  if (!bin)
+    throw new SetupError(
+      'no Meilisearch binary: the bundled one ships for Linux x64 only; install Meilisearch and set MEILI_BINARY or MEILI_URL',
+    )
   const dataDir = opts.dataDir ?? path.join(ROOT, `.data/meili-${u.port || 7700}`)
   fs.mkdirSync(dataDir, { recursive: true })
   log(`starting Meilisearch on ${u.host}`)
   const logFile = fs.openSync(path.join(dataDir, 'meilisearch.log'), 'a')
-  const child = spawn(bin, ['--http-addr', `${u.hostname}:${u.port || 7700}`, '--master-key', masterKey, '--no-analytics', '--db-path', path.join(dataDir, 'data.ms'), '--dump-dir', path.join(dataDir, 'dumps'), '--env', 'development'], {
-    stdio: ['ignore', logFile, logFile],
-    detached: opts.detached ?? false,
-  })
+  const child = spawn(
+    bin,
+    [
+      '--http-addr',
+      `${u.hostname}:${u.port || 7700}`,
+      '--master-key',
+      masterKey,
+      '--no-analytics',
+      '--db-path',
+      path.join(dataDir, 'data.ms'),
+      '--dump-dir',
+      path.join(dataDir, 'dumps'),
+      '--env',
+      'development',
+    ],
+    {
+      stdio: ['ignore', logFile, logFile],
+      detached: opts.detached ?? false,
+    },
+  )
   if (opts.detached) child.unref()
   await waitFor('Meilisearch', () => meiliHealthy(url))
   return child
@@ -170,14 +231,19 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export function ensureChromium() {
   const needFonts = !fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')
   const needChromium = !fs.existsSync(CHROMIUM)
-  if (needChromium || needFonts) aptInstall([...(needChromium ? ['chromium'] : []), ...(needFonts ? ['fonts-noto-cjk'] : [])], 'end-to-end tests need Chromium and Chinese fonts')
+  if (needChromium || needFonts)
+    aptInstall(
+      [...(needChromium ? ['chromium'] : []), ...(needFonts ? ['fonts-noto-cjk'] : [])],
+      'end-to-end tests need Chromium and Chinese fonts',
+    )
 }
 
 /** The programs the workers run (docs/decisions/0007-media-tools.md); installed with apt when missing. */
 export function ensureMediaTools() {
   const need: string[] = []
   if (!has(process.env.FFMPEG_PATH || 'ffmpeg')) need.push('ffmpeg')
-  if (!has(process.env.SOFFICE_PATH || 'soffice')) need.push('libreoffice-writer', 'libreoffice-impress', 'libreoffice-calc')
+  if (!has(process.env.SOFFICE_PATH || 'soffice'))
+    need.push('libreoffice-writer', 'libreoffice-impress', 'libreoffice-calc')
   if (!has('pdftoppm')) need.push('poppler-utils')
   if (!fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')) need.push('fonts-noto-cjk')
   if (need.length) aptInstall(need, 'processing uploads needs ffmpeg, LibreOffice, poppler and Chinese fonts')

@@ -18,7 +18,14 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { ROOT, WEB_NODE_ARGS, ensureMeilisearch, waitForHttp, ensurePostgres, ensureRedis } from '../../scripts/lib/services.ts'
+import {
+  ROOT,
+  WEB_NODE_ARGS,
+  ensureMeilisearch,
+  waitForHttp,
+  ensurePostgres,
+  ensureRedis,
+} from '../../scripts/lib/services.ts'
 import { TEST } from '../setup/test-config.ts'
 import { applyMigrations } from '../../scripts/db/schema-engine.ts'
 import { autocannonP95, median, p95 } from './stats.ts'
@@ -40,9 +47,19 @@ await admin.end()
 await applyMigrations(`${TEST.pgBase}/${DB}`)
 
 const env: NodeJS.ProcessEnv = {
-  ...process.env, NODE_ENV: 'production' as const, PORT: String(PORT), APP_URL: BASE, DATABASE_URL: `${TEST.pgBase}/${DB}`,
-  REDIS_URL: TEST.redisUrl, REDIS_PREFIX: 'ercbenchcat', MEILI_URL: TEST.meiliUrl, MEILI_MASTER_KEY: TEST.meiliKey, MEILI_INDEX_PREFIX: 'benchcat',
-  SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', LOG_LEVEL: 'warn', STORAGE_LOCAL_ROOT: path.join(ROOT, '.data/bench-storage'),
+  ...process.env,
+  NODE_ENV: 'production' as const,
+  PORT: String(PORT),
+  APP_URL: BASE,
+  DATABASE_URL: `${TEST.pgBase}/${DB}`,
+  REDIS_URL: TEST.redisUrl,
+  REDIS_PREFIX: 'ercbenchcat',
+  MEILI_URL: TEST.meiliUrl,
+  MEILI_MASTER_KEY: TEST.meiliKey,
+  MEILI_INDEX_PREFIX: 'benchcat',
+  SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef',
+  LOG_LEVEL: 'warn',
+  STORAGE_LOCAL_ROOT: path.join(ROOT, '.data/bench-storage'),
 }
 Object.assign(process.env, env)
 execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/db/seed.ts'], { cwd: ROOT, env, stdio: 'ignore' })
@@ -65,17 +82,35 @@ if (have < N) {
 const published = await prisma.resource.count({ where: { status: 'PUBLISHED' } })
 
 // --- 1. Indexing through our pipeline, with searches running against the live index ---------
-const indexing: { docsPerSecond: number; seconds: number; documents: number; searchesDuring: number; searchErrorsDuring: number }[] = []
+const indexing: {
+  docsPerSecond: number
+  seconds: number
+  documents: number
+  searchesDuring: number
+  searchErrorsDuring: number
+}[] = []
 // On a fresh machine there is no live index until the first build swaps one in: searches before
 // that fail by design, and only then are they not counted as downtime.
-const liveBefore = await search.index(resourcesIndexUid()).getRawInfo().then(() => true, () => false)
+const liveBefore = await search
+  .index(resourcesIndexUid())
+  .getRawInfo()
+  .then(
+    () => true,
+    () => false,
+  )
 for (let i = 0; i < ROUNDS; i++) {
   let during = 0
   let errors = 0
   let running = true
   const probe = (async () => {
     while (running) {
-      await search.index(resourcesIndexUid()).search('勾股定理', { limit: 10 }).then(() => during++, () => errors++)
+      await search
+        .index(resourcesIndexUid())
+        .search('勾股定理', { limit: 10 })
+        .then(
+          () => during++,
+          () => errors++,
+        )
       await new Promise((r) => setTimeout(r, 20))
     }
   })()
@@ -83,25 +118,53 @@ for (let i = 0; i < ROUNDS; i++) {
   running = false
   await probe
   const noIndexYet = i === 0 && !liveBefore
-  indexing.push({ docsPerSecond: r.docsPerSecond, seconds: r.seconds, documents: r.documents, searchesDuring: during, searchErrorsDuring: noIndexYet ? 0 : errors })
-  console.log(`  reindex ${i + 1}: ${r.documents} documents in ${r.seconds.toFixed(1)} s = ${Math.round(r.docsPerSecond)} docs/s; ${during} searches answered meanwhile, ${errors} failed${noIndexYet && errors ? ' (no index existed before this first build)' : ''}`)
+  indexing.push({
+    docsPerSecond: r.docsPerSecond,
+    seconds: r.seconds,
+    documents: r.documents,
+    searchesDuring: during,
+    searchErrorsDuring: noIndexYet ? 0 : errors,
+  })
+  console.log(
+    `  reindex ${i + 1}: ${r.documents} documents in ${r.seconds.toFixed(1)} s = ${Math.round(r.docsPerSecond)} docs/s; ${during} searches answered meanwhile, ${errors} failed${noIndexYet && errors ? ' (no index existed before this first build)' : ''}`,
+  )
 }
-const idx = { docsPerSecond: median(indexing.map((x) => x.docsPerSecond)), seconds: median(indexing.map((x) => x.seconds)) }
+const idx = {
+  docsPerSecond: median(indexing.map((x) => x.docsPerSecond)),
+  seconds: median(indexing.map((x) => x.seconds)),
+}
 
 // --- Drift check on the full set: clean after the swap; finds and fixes drift made on purpose --
 const t0 = performance.now()
 const clean = await reconcileResources()
 const checkSeconds = (performance.now() - t0) / 1000
-const victims = await prisma.resource.findMany({ where: { status: 'PUBLISHED' }, take: 150, orderBy: { id: 'desc' }, select: { id: true } })
-await search.index(resourcesIndexUid()).deleteDocuments(victims.slice(0, 100).map((v) => v.id)).waitTask()
-await prisma.resource.updateMany({ where: { id: { in: victims.slice(100).map((v) => v.id) } }, data: { title: '被悄悄修改的标题' } })
+const victims = await prisma.resource.findMany({
+  where: { status: 'PUBLISHED' },
+  take: 150,
+  orderBy: { id: 'desc' },
+  select: { id: true },
+})
+await search
+  .index(resourcesIndexUid())
+  .deleteDocuments(victims.slice(0, 100).map((v) => v.id))
+  .waitTask()
+await prisma.resource.updateMany({
+  where: { id: { in: victims.slice(100).map((v) => v.id) } },
+  data: { title: '被悄悄修改的标题' },
+})
 const drift = await reconcileResources()
 const t1 = performance.now()
 await reconcileResources({ fix: true })
 const fixSeconds = (performance.now() - t1) / 1000
 const after = await reconcileResources()
-const driftOk = clean.missing.length + clean.extra.length + clean.stale.length === 0 && drift.missing.length === 100 && drift.stale.length === 50 && after.missing.length + after.extra.length + after.stale.length === 0
-console.log(`  drift check on ${clean.database} resources: ${checkSeconds.toFixed(1)} s, clean=${clean.missing.length + clean.extra.length + clean.stale.length === 0}; made 100 missing + 50 stale, found ${drift.missing.length} + ${drift.stale.length}, repaired in ${fixSeconds.toFixed(1)} s, clean after=${after.missing.length + after.extra.length + after.stale.length === 0}`)
+const driftOk =
+  clean.missing.length + clean.extra.length + clean.stale.length === 0 &&
+  drift.missing.length === 100 &&
+  drift.stale.length === 50 &&
+  after.missing.length + after.extra.length + after.stale.length === 0
+console.log(
+  `  drift check on ${clean.database} resources: ${checkSeconds.toFixed(1)} s, clean=${clean.missing.length + clean.extra.length + clean.stale.length === 0}; made 100 missing + 50 stale, found ${drift.missing.length} + ${drift.stale.length}, repaired in ${fixSeconds.toFixed(1)} s, clean after=${after.missing.length + after.extra.length + after.stale.length === 0}`,
+)
 
 // --- Start the web server ----------------------------------------------------------------------
 execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], { cwd: ROOT, env, stdio: 'ignore' })
@@ -120,7 +183,18 @@ const queries = [
 ]
 const direct = (params: URLSearchParams) => {
   const body = buildSearchRequest(portal, parseSearchParams(params), { facets: true })
-  return { url: `${TEST.meiliUrl}/indexes/${resourcesIndexUid()}/search`, init: { method: 'POST', headers: { authorization: `Bearer ${TEST.meiliKey}`, 'content-type': 'application/json', 'accept-encoding': 'identity' }, body: JSON.stringify(body) } }
+  return {
+    url: `${TEST.meiliUrl}/indexes/${resourcesIndexUid()}/search`,
+    init: {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TEST.meiliKey}`,
+        'content-type': 'application/json',
+        'accept-encoding': 'identity',
+      },
+      body: JSON.stringify(body),
+    },
+  }
 }
 const ours = (params: URLSearchParams) => `${BASE}/p/liling/api/search?${params}`
 // Both sides get the same request headers: the comparison is about the work, not the encoding.
@@ -156,7 +230,11 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   overheadRounds.push({ ours: p95(a), direct: p95(b), overhead: p95(a) - p95(b) })
 }
-const overhead = { ours: median(overheadRounds.map((r) => r.ours)), direct: median(overheadRounds.map((r) => r.direct)), overhead: median(overheadRounds.map((r) => r.overhead)) }
+const overhead = {
+  ours: median(overheadRounds.map((r) => r.ours)),
+  direct: median(overheadRounds.map((r) => r.direct)),
+  overhead: median(overheadRounds.map((r) => r.overhead)),
+}
 
 // --- 3. The server-rendered search page at 20 connections -----------------------------------------
 type Load = { p50: number; p95: number; rps: number; errors: number }
@@ -168,7 +246,12 @@ async function load(opts: autocannon.Options): Promise<Load> {
 const pageRequests = queries.map((q) => ({ method: 'GET' as const, path: `/p/liling/resources?${q}` }))
 const meiliRequests = queries.map((q) => {
   const d = direct(q)
-  return { method: 'POST' as const, path: `/indexes/${resourcesIndexUid()}/search`, headers: d.init.headers, body: d.init.body }
+  return {
+    method: 'POST' as const,
+    path: `/indexes/${resourcesIndexUid()}/search`,
+    headers: d.init.headers,
+    body: d.init.body,
+  }
 })
 const loads: Record<'static' | 'meili' | 'page', Load[]> = { static: [], meili: [], page: [] }
 for (let i = 0; i < ROUNDS; i++) {
@@ -176,7 +259,12 @@ for (let i = 0; i < ROUNDS; i++) {
   loads.meili.push(await load({ url: TEST.meiliUrl, requests: meiliRequests }))
   loads.page.push(await load({ url: BASE, requests: pageRequests }))
 }
-const sum = (rs: Load[]) => ({ p50: median(rs.map((r) => r.p50)), p95: median(rs.map((r) => r.p95)), rps: median(rs.map((r) => r.rps)), errors: rs.reduce((a, r) => a + r.errors, 0) })
+const sum = (rs: Load[]) => ({
+  p50: median(rs.map((r) => r.p50)),
+  p95: median(rs.map((r) => r.p95)),
+  rps: median(rs.map((r) => r.rps)),
+  errors: rs.reduce((a, r) => a + r.errors, 0),
+})
 // The same page at 5 connections: where the machine is not saturated, for comparison.
 const light = await load({ url: BASE, requests: pageRequests, connections: 5 })
 const pageSum = sum(loads.page)
@@ -187,19 +275,61 @@ const ok = (b: boolean) => (b ? '✔' : '✘')
 console.log(`\nCatalogue benchmark on ${published.toLocaleString()} published resources; medians of ${ROUNDS} rounds\n`)
 const rows = [
   ['measure', 'ours', 'baseline', 'ratio / difference', 'target'],
-  ['indexing (reindex path)', `${Math.round(idx.docsPerSecond)} docs/s`, `${N} docs in ${idx.seconds.toFixed(1)} s`, '', `≥ 5000 docs/s ${ok(idx.docsPerSecond >= 5_000)}`],
-  ['search endpoint p95 (1 conn)', `${overhead.ours.toFixed(1)} ms`, `Meilisearch ${overhead.direct.toFixed(1)} ms`, `+${overhead.overhead.toFixed(1)} ms (×${(overhead.ours / overhead.direct).toFixed(2)})`, `≤ +5 ms ${ok(overhead.overhead <= 5)}`],
-  ['search page SSR p95 (20 conns)', `${pageSum.p95.toFixed(1)} ms`, `static ${staticSum.p95.toFixed(1)} ms · Meili ${meiliSum.p95.toFixed(1)} ms`, `×${(pageSum.p95 / Math.max(staticSum.p95, 1)).toFixed(1)} static · ×${(pageSum.p95 / Math.max(meiliSum.p95, 1)).toFixed(2)} Meili`, `≤ 100 ms ${ok(pageSum.p95 <= 100)}`],
+  [
+    'indexing (reindex path)',
+    `${Math.round(idx.docsPerSecond)} docs/s`,
+    `${N} docs in ${idx.seconds.toFixed(1)} s`,
+    '',
+    `≥ 5000 docs/s ${ok(idx.docsPerSecond >= 5_000)}`,
+  ],
+  [
+    'search endpoint p95 (1 conn)',
+    `${overhead.ours.toFixed(1)} ms`,
+    `Meilisearch ${overhead.direct.toFixed(1)} ms`,
+    `+${overhead.overhead.toFixed(1)} ms (×${(overhead.ours / overhead.direct).toFixed(2)})`,
+    `≤ +5 ms ${ok(overhead.overhead <= 5)}`,
+  ],
+  [
+    'search page SSR p95 (20 conns)',
+    `${pageSum.p95.toFixed(1)} ms`,
+    `static ${staticSum.p95.toFixed(1)} ms · Meili ${meiliSum.p95.toFixed(1)} ms`,
+    `×${(pageSum.p95 / Math.max(staticSum.p95, 1)).toFixed(1)} static · ×${(pageSum.p95 / Math.max(meiliSum.p95, 1)).toFixed(2)} Meili`,
+    `≤ 100 ms ${ok(pageSum.p95 <= 100)}`,
+  ],
   ['search page SSR p95 (5 conns)', `${light.p95.toFixed(1)} ms`, '', '', 'reported'],
   ['search page throughput', `${pageSum.rps.toFixed(0)} req/s`, `Meili ${meiliSum.rps.toFixed(0)} req/s`, '', ''],
-  ['drift check (full set)', `${checkSeconds.toFixed(1)} s`, '', driftOk ? 'clean; drift found & fixed' : 'FAILED', ok(driftOk)],
+  [
+    'drift check (full set)',
+    `${checkSeconds.toFixed(1)} s`,
+    '',
+    driftOk ? 'clean; drift found & fixed' : 'FAILED',
+    ok(driftOk),
+  ],
 ]
 for (const r of rows) console.log(r.map((c, i) => String(c).padEnd([32, 16, 34, 30, 20][i]!)).join(''))
 if (pageSum.errors || meiliSum.errors) console.log(`errors: page ${pageSum.errors}, meili ${meiliSum.errors}`)
 const out = path.join(ROOT, 'bench-results')
 fs.mkdirSync(out, { recursive: true })
 const file = path.join(out, `catalogue-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`)
-fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), resources: published, rounds: ROUNDS, durationSeconds: DURATION, indexing, drift: { checkSeconds, fixSeconds, ok: driftOk }, overhead, overheadRounds, load: { page: pageSum, static: staticSum, meili: meiliSum, pageAt5Connections: light }, raw: loads }, null, 2))
+fs.writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      resources: published,
+      rounds: ROUNDS,
+      durationSeconds: DURATION,
+      indexing,
+      drift: { checkSeconds, fixSeconds, ok: driftOk },
+      overhead,
+      overheadRounds,
+      load: { page: pageSum, static: staticSum, meili: meiliSum, pageAt5Connections: light },
+      raw: loads,
+    },
+    null,
+    2,
+  ),
+)
 console.log(`\nwritten ${path.relative(ROOT, file)}`)
 
 server.kill('SIGTERM')

@@ -38,11 +38,24 @@ await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
 await admin.end()
 await applyMigrations(`${TEST.pgBase}/${DB}`)
 Object.assign(process.env, {
-  NODE_ENV: 'production', APP_URL: 'http://127.0.0.1:3411', DATABASE_URL: `${TEST.pgBase}/${DB}`, REDIS_URL: TEST.redisUrl, REDIS_PREFIX: 'ercbenchingest',
-  SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', LOG_LEVEL: 'warn', STORAGE_DRIVER: 'local', STORAGE_LOCAL_ROOT: path.join(work, 'storage'),
-  WORK_DIR: path.join(work, 'scratch'), MEILI_URL: TEST.meiliUrl, MEILI_MASTER_KEY: 'bench-only-meili-key-0123456789',
+  NODE_ENV: 'production',
+  APP_URL: 'http://127.0.0.1:3411',
+  DATABASE_URL: `${TEST.pgBase}/${DB}`,
+  REDIS_URL: TEST.redisUrl,
+  REDIS_PREFIX: 'ercbenchingest',
+  SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef',
+  LOG_LEVEL: 'warn',
+  STORAGE_DRIVER: 'local',
+  STORAGE_LOCAL_ROOT: path.join(work, 'storage'),
+  WORK_DIR: path.join(work, 'scratch'),
+  MEILI_URL: TEST.meiliUrl,
+  MEILI_MASTER_KEY: 'bench-only-meili-key-0123456789',
 })
-execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/db/seed.ts'], { cwd: ROOT, env: process.env, stdio: 'ignore' })
+execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/db/seed.ts'], {
+  cwd: ROOT,
+  env: process.env,
+  stdio: 'ignore',
+})
 execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], { cwd: ROOT, env: process.env, stdio: 'ignore' })
 
 const { default: express } = await import('express')
@@ -53,7 +66,8 @@ const { objectKeys } = await import('../../storage/keys.ts')
 const { Browser } = await import('../factories/http.ts')
 const { startUpload, tusUpload } = await import('../factories/upload.ts')
 const { runMediaStep } = await import('../../workers/media/pipeline.ts')
-const { transcodeArgs, fallbackArgs, posterArgs, prepareOutputDirs, ladderFor, rungSize } = await import('../../workers/media/video.ts')
+const { transcodeArgs, fallbackArgs, posterArgs, prepareOutputDirs, ladderFor, rungSize } =
+  await import('../../workers/media/video.ts')
 const { describeAv, ffprobe } = await import('../../workers/media/probe.ts')
 const { tools } = await import('../../workers/media/tools.ts')
 const { generateFixtures, FIXTURES } = await import('../fixtures/generate.ts')
@@ -96,7 +110,7 @@ const payload = path.join(work, 'payload.bin')
   head.writeUInt32BE(32, 0)
   head.write('ftypisom', 4, 'latin1')
   fs.writeSync(fd, head)
-  for (let written = 32; written < SIZE; ) {
+  for (let written = 32; written < SIZE;) {
     const n = Math.min(8 * MB, SIZE - written)
     fs.writeSync(fd, randomBytes(n))
     written += n
@@ -108,7 +122,11 @@ const putTimes: number[] = []
 for (let i = 0; i < (PARTS.has('upload') ? ROUNDS : 0); i++) {
   putTimes.push(
     await time(async () => {
-      const res = await fetch(`${BASE}/bench-put/round${i}`, { method: 'PUT', body: fs.createReadStream(payload) as never, duplex: 'half' } as RequestInit)
+      const res = await fetch(`${BASE}/bench-put/round${i}`, {
+        method: 'PUT',
+        body: fs.createReadStream(payload) as never,
+        duplex: 'half',
+      } as RequestInit)
       if (res.status !== 201) throw new Error(`PUT failed: ${res.status}`)
     }),
   )
@@ -120,7 +138,13 @@ for (let i = 0; i < (PARTS.has('upload') ? ROUNDS : 0); i++) {
   tusTimes.push(
     await time(async () => {
       const started = await startUpload(teacher, 'liling', `bench-${i}.mp4`, SIZE)
-      const r = await tusUpload(teacher, fs.createReadStream(payload), SIZE, { fileId: started.fileId!, resourceId: started.resourceId!, filename: `bench-${i}.mp4` }, { chunkSize: 16 * MB })
+      const r = await tusUpload(
+        teacher,
+        fs.createReadStream(payload),
+        SIZE,
+        { fileId: started.fileId!, resourceId: started.resourceId!, filename: `bench-${i}.mp4` },
+        { chunkSize: 16 * MB },
+      )
       if (!r.ok) throw new Error(`tus failed: ${JSON.stringify(r)}`)
     }),
   )
@@ -146,7 +170,17 @@ async function ourPipeline(round: number, source: string) {
   const key = objectKeys.original({ platformId: platform.id, resourceId, fileId })
   await storage.put(key, fs.createReadStream(source))
   await prisma.resource.create({ data: { id: resourceId, platformId: platform.id, ownerId: owner.id, title: 'bench' } })
-  await prisma.resourceFile.create({ data: { id: fileId, resourceId, platformId: platform.id, originalName: 'bench.mp4', size: fs.statSync(source).size, storageKey: key, status: 'PROCESSING' } })
+  await prisma.resourceFile.create({
+    data: {
+      id: fileId,
+      resourceId,
+      platformId: platform.id,
+      originalName: 'bench.mp4',
+      size: fs.statSync(source).size,
+      storageKey: key,
+      status: 'PROCESSING',
+    },
+  })
   await prisma.processingStep.create({ data: { fileId, name: 'probe' } })
   const ctx = { attempt: 1, maxAttempts: 1, signal: new AbortController().signal }
   return time(async () => {
@@ -198,8 +232,34 @@ async function ladderPassPerRung(source: string) {
 // Decoding it costs what real uploads cost; the synthetic test pattern above decodes almost free.
 const camera = path.join(work, 'camera-1080p.mp4')
 if (PARTS.has('ladder'))
-  execFileSync(tools.ffmpeg(), ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=20,noise=alls=25:allf=t+u', '-f', 'lavfi', '-i', 'sine=duration=20',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-b:v', '16M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', camera])
+  execFileSync(tools.ffmpeg(), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1920x1080:rate=30:duration=20,noise=alls=25:allf=t+u',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=duration=20',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    'high',
+    '-b:v',
+    '16M',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    camera,
+  ])
 
 const ours: number[] = []
 const bare: number[] = []
@@ -227,40 +287,75 @@ let peakToolsKb = 0
 let bigSize = 0
 let bigSeconds = 0
 if (PARTS.has('memory')) {
-const big = path.join(work, 'big-1gb.mov')
-// Motion-JPEG of a grainy picture at top quality: over 1 GB in under a minute of footage.
-execFileSync(tools.ffmpeg(), ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=60,noise=alls=40:allf=t+u', '-f', 'lavfi', '-i', 'sine=duration=60',
-  '-c:v', 'mjpeg', '-q:v', '1', '-pix_fmt', 'yuvj420p', '-c:a', 'pcm_s16le', big])
-bigSize = fs.statSync(big).size
-const started = await startUpload(teacher, 'liling', 'big-1gb.mov', bigSize)
-const up = await tusUpload(teacher, fs.createReadStream(big), bigSize, { fileId: started.fileId!, resourceId: started.resourceId!, filename: 'big-1gb.mov' }, { chunkSize: 64 * MB })
-if (!up.ok) throw new Error('1 GB upload failed')
-const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { cwd: ROOT, env: { ...process.env, WORKER_CONCURRENCY: '1' }, stdio: 'ignore' })
-const sample = setInterval(() => {
-  try {
-    const status = fs.readFileSync(`/proc/${worker.pid}/status`, 'utf8')
-    peakWorkerKb = Math.max(peakWorkerKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0))
-    for (const child of fs.readFileSync(`/proc/${worker.pid}/task/${worker.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
-      const s = fs.readFileSync(`/proc/${child}/status`, 'utf8')
-      peakToolsKb = Math.max(peakToolsKb, Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0))
+  const big = path.join(work, 'big-1gb.mov')
+  // Motion-JPEG of a grainy picture at top quality: over 1 GB in under a minute of footage.
+  execFileSync(tools.ffmpeg(), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1920x1080:rate=30:duration=60,noise=alls=40:allf=t+u',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=duration=60',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '1',
+    '-pix_fmt',
+    'yuvj420p',
+    '-c:a',
+    'pcm_s16le',
+    big,
+  ])
+  bigSize = fs.statSync(big).size
+  const started = await startUpload(teacher, 'liling', 'big-1gb.mov', bigSize)
+  const up = await tusUpload(
+    teacher,
+    fs.createReadStream(big),
+    bigSize,
+    { fileId: started.fileId!, resourceId: started.resourceId!, filename: 'big-1gb.mov' },
+    { chunkSize: 64 * MB },
+  )
+  if (!up.ok) throw new Error('1 GB upload failed')
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, WORKER_CONCURRENCY: '1' },
+    stdio: 'ignore',
+  })
+  const sample = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${worker.pid}/status`, 'utf8')
+      peakWorkerKb = Math.max(peakWorkerKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0))
+      for (const child of fs
+        .readFileSync(`/proc/${worker.pid}/task/${worker.pid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)) {
+        const s = fs.readFileSync(`/proc/${child}/status`, 'utf8')
+        peakToolsKb = Math.max(peakToolsKb, Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0))
+      }
+    } catch {
+      /* between samples */
     }
-  } catch {
-    /* between samples */
+  }, 200)
+  const bigStart = performance.now()
+  for (;;) {
+    const f = await prisma.resourceFile.findUniqueOrThrow({ where: { id: started.fileId! } })
+    if (!['UPLOADING', 'PROCESSING'].includes(f.status)) {
+      if (f.status !== 'READY') throw new Error(`1 GB video ended ${f.status} (${f.errorKey})`)
+      break
+    }
+    if (performance.now() - bigStart > 20 * 60_000) throw new Error('1 GB video took over 20 minutes')
+    await new Promise((r) => setTimeout(r, 500))
   }
-}, 200)
-const bigStart = performance.now()
-for (;;) {
-  const f = await prisma.resourceFile.findUniqueOrThrow({ where: { id: started.fileId! } })
-  if (!['UPLOADING', 'PROCESSING'].includes(f.status)) {
-    if (f.status !== 'READY') throw new Error(`1 GB video ended ${f.status} (${f.errorKey})`)
-    break
-  }
-  if (performance.now() - bigStart > 20 * 60_000) throw new Error('1 GB video took over 20 minutes')
-  await new Promise((r) => setTimeout(r, 500))
-}
-clearInterval(sample)
-worker.kill('SIGTERM')
-bigSeconds = (performance.now() - bigStart) / 1000
+  clearInterval(sample)
+  worker.kill('SIGTERM')
+  bigSeconds = (performance.now() - bigStart) / 1000
 }
 
 // --- report ----------------------------------------------------------------------------------------
@@ -272,20 +367,76 @@ const peakMb = peakWorkerKb / 1024
 const skipped = (part: string) => !PARTS.has(part)
 const rows = [
   ['measure', 'ours', 'baseline', 'ratio', 'target'],
-  ['200 MB upload (MB/s)', tusMBps.toFixed(0), putMBps.toFixed(0), ratioUpload.toFixed(2), ratioUpload >= 0.8 ? '≥ 0.8 ✔' : '≥ 0.8 ✘'],
-  ['video pipeline, 60 s 720p (s)', median0(ours).toFixed(1), median0(bare).toFixed(1), ratioPipeline.toFixed(2), ratioPipeline <= 1.15 ? '≤ 1.15 ✔' : '≤ 1.15 ✘'],
-  ['ladder, 720p test pattern: one decode vs per rung (s)', median0(onePass).toFixed(1), median0(perRung).toFixed(1), `${speedup.toFixed(2)}× faster`, 'reported'],
-  ['ladder, 1080p camera-like: one decode vs per rung (s)', median0(onePassCam).toFixed(1), median0(perRungCam).toFixed(1), `${speedupCam.toFixed(2)}× faster`, speedupCam >= 1.4 ? '≥ 1.4× ✔' : '≥ 1.4× ✘'],
-  [`worker peak RSS, ${(bigSize / MB).toFixed(0)} MB video (MB)`, peakMb.toFixed(0), '400', (peakMb / 400).toFixed(2), peakMb < 400 ? '< 400 MB ✔' : '< 400 MB ✘'],
+  [
+    '200 MB upload (MB/s)',
+    tusMBps.toFixed(0),
+    putMBps.toFixed(0),
+    ratioUpload.toFixed(2),
+    ratioUpload >= 0.8 ? '≥ 0.8 ✔' : '≥ 0.8 ✘',
+  ],
+  [
+    'video pipeline, 60 s 720p (s)',
+    median0(ours).toFixed(1),
+    median0(bare).toFixed(1),
+    ratioPipeline.toFixed(2),
+    ratioPipeline <= 1.15 ? '≤ 1.15 ✔' : '≤ 1.15 ✘',
+  ],
+  [
+    'ladder, 720p test pattern: one decode vs per rung (s)',
+    median0(onePass).toFixed(1),
+    median0(perRung).toFixed(1),
+    `${speedup.toFixed(2)}× faster`,
+    'reported',
+  ],
+  [
+    'ladder, 1080p camera-like: one decode vs per rung (s)',
+    median0(onePassCam).toFixed(1),
+    median0(perRungCam).toFixed(1),
+    `${speedupCam.toFixed(2)}× faster`,
+    speedupCam >= 1.4 ? '≥ 1.4× ✔' : '≥ 1.4× ✘',
+  ],
+  [
+    `worker peak RSS, ${(bigSize / MB).toFixed(0)} MB video (MB)`,
+    peakMb.toFixed(0),
+    '400',
+    (peakMb / 400).toFixed(2),
+    peakMb < 400 ? '< 400 MB ✔' : '< 400 MB ✘',
+  ],
 ]
-console.log(`\nIngest benchmark: medians of ${ROUNDS} upload rounds and ${VIDEO_ROUNDS} video rounds; clip ${clipProbe.width}×${clipProbe.height}, ${clipProbe.durationSec?.toFixed(0)} s, ladder ${ladderFor(clipProbe.width!, clipProbe.height!).map((r) => `${rungSize(clipProbe.width!, clipProbe.height!, r).h}p`).join('/')}\n`)
+console.log(
+  `\nIngest benchmark: medians of ${ROUNDS} upload rounds and ${VIDEO_ROUNDS} video rounds; clip ${clipProbe.width}×${clipProbe.height}, ${clipProbe.durationSec?.toFixed(0)} s, ladder ${ladderFor(
+    clipProbe.width!,
+    clipProbe.height!,
+  )
+    .map((r) => `${rungSize(clipProbe.width!, clipProbe.height!, r).h}p`)
+    .join('/')}\n`,
+)
 const shown = rows.filter((r, i) => i === 0 || !skipped(['', 'upload', 'pipeline', 'ladder', 'ladder', 'memory'][i]!))
 for (const r of shown) console.log(r.map((c, i) => String(c).padEnd(i === 0 ? 56 : 14)).join(''))
-if (PARTS.has('memory')) console.log(`\n(the ${(bigSize / MB).toFixed(0)} MB video was processed in ${bigSeconds.toFixed(0)} s; ffmpeg's own peak RSS ${(peakToolsKb / 1024).toFixed(0)} MB, outside the worker)`)
+if (PARTS.has('memory'))
+  console.log(
+    `\n(the ${(bigSize / MB).toFixed(0)} MB video was processed in ${bigSeconds.toFixed(0)} s; ffmpeg's own peak RSS ${(peakToolsKb / 1024).toFixed(0)} MB, outside the worker)`,
+  )
 const outDir = path.join(ROOT, 'bench-results')
 fs.mkdirSync(outDir, { recursive: true })
 const file = path.join(outDir, `ingest-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`)
-fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), upload: { sizeMB: SIZE / MB, tusSeconds: tusTimes, putSeconds: putTimes, tusMBps, putMBps, ratio: ratioUpload }, pipeline: { ours, bare, ratio: ratioPipeline }, ladder: { testPattern720p: { onePass, perRung, speedup }, camera1080p: { onePass: onePassCam, perRung: perRungCam, speedup: speedupCam } }, memory: { videoBytes: bigSize, peakWorkerMB: peakMb, peakFfmpegMB: peakToolsKb / 1024, seconds: bigSeconds } }, null, 2))
+fs.writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      upload: { sizeMB: SIZE / MB, tusSeconds: tusTimes, putSeconds: putTimes, tusMBps, putMBps, ratio: ratioUpload },
+      pipeline: { ours, bare, ratio: ratioPipeline },
+      ladder: {
+        testPattern720p: { onePass, perRung, speedup },
+        camera1080p: { onePass: onePassCam, perRung: perRungCam, speedup: speedupCam },
+      },
+      memory: { videoBytes: bigSize, peakWorkerMB: peakMb, peakFfmpegMB: peakToolsKb / 1024, seconds: bigSeconds },
+    },
+    null,
+    2,
+  ),
+)
 console.log(`written ${path.relative(ROOT, file)}`)
 
 server.close()

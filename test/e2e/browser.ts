@@ -7,7 +7,16 @@ export const SHOTS = path.join(ROOT, 'test-results/e2e')
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -18,7 +27,11 @@ export function watchErrors(page: Page) {
   page.on('console', (m) => {
     // A 400 (form validation), 403 or 404 answer is the expected outcome of some steps; Chromium logs it as a
     // console error ("Failed to load resource"), which is the expected outcome, not a bug.
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (400|403|404)/.test(m.text())) errors.push(m.text())
+    if (
+      m.type() === 'error' &&
+      !/Failed to load resource: the server responded with a status of (400|403|404)/.test(m.text())
+    )
+      errors.push(m.text())
   })
   return errors
 }

@@ -17,9 +17,12 @@ beforeAll(async () => {
 })
 afterAll(() => browser?.close())
 
-
 const countOf = async (page: Page, nodeId: string) =>
-  Number(await page.locator(`[data-testid=curriculum-tree] li:has(a[data-node="${nodeId}"]) [data-testid=node-count]`).textContent())
+  Number(
+    await page
+      .locator(`[data-testid=curriculum-tree] li:has(a[data-node="${nodeId}"]) [data-testid=node-count]`)
+      .textContent(),
+  )
 
 describe('catalogue: browse, filter, search, engage', () => {
   it('from the tree to a chapter, to 微课, to a Chinese search, to the resource, and back in 我的空间', async () => {
@@ -53,7 +56,15 @@ describe('catalogue: browse, filter, search, engage', () => {
     // Search in Chinese; suggestions come while typing.
     const box = page.getByTestId('search-input')
     await box.fill('勾股')
-    await expect.poll(() => page.locator('[data-testid=suggestions] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 10_000 }).toContain('勾股定理')
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('[data-testid=suggestions] option')
+            .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+        { timeout: 10_000 },
+      )
+      .toContain('勾股定理')
     await box.fill('赵爽弦图')
     await box.press('Enter')
     await page.waitForURL((u) => u.searchParams.get('q') === '赵爽弦图')
@@ -79,7 +90,14 @@ describe('catalogue: browse, filter, search, engage', () => {
     await expect.poll(() => page.getByTestId('comment').first().textContent()).toContain('明天就用')
     await page.getByRole('textbox', { name: /新建收藏夹|或新建/ }).fill('勾股定理备课')
     await page.getByRole('button', { name: '加入收藏夹' }).click()
-    await expect.poll(() => page.getByTestId('collected-in').textContent().catch(() => '')).toContain('勾股定理备课')
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('collected-in')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toContain('勾股定理备课')
     await shot(page, '24-resource-rated-commented-collected')
 
     // 我的空间: the collection, the rating.
@@ -90,7 +108,9 @@ describe('catalogue: browse, filter, search, engage', () => {
     await shot(page, '25-my-space-collections')
     await page.getByTestId('tab-ratings').click()
     await page.waitForURL(/tab=ratings/)
-    expect(await page.getByTestId('my-ratings').textContent()).toMatch(/勾股定理（第1课时）微课：用赵爽弦图证明\s*★★★★(?!★)/)
+    expect(await page.getByTestId('my-ratings').textContent()).toMatch(
+      /勾股定理（第1课时）微课：用赵爽弦图证明\s*★★★★(?!★)/,
+    )
     await shot(page, '26-my-space-ratings')
     await page.getByTestId('tab-uploads').click()
     await page.waitForURL(/tab=uploads/)
@@ -116,12 +136,19 @@ describe('catalogue: browse, filter, search, engage', () => {
   })
 
   it('works on a phone-sized window', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true })
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      isMobile: true,
+      hasTouch: true,
+    })
     const page = await ctx.newPage()
     const errors = watchErrors(page)
     await page.goto(`${BASE}/p/liling/resources?q=${encodeURIComponent('二次函数')}`)
     expect(await page.getByTestId('result').count()).toBeGreaterThan(0)
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    )
     expect(overflow).toBeLessThanOrEqual(1)
     await shot(page, '2a-phone-search')
     expect(errors).toEqual([])

@@ -10,7 +10,11 @@ afterAll(() => kids.forEach((k) => k.kill('SIGKILL')))
 
 function startServer(port: number, extra: Record<string, string>) {
   // node itself, not the tsx wrapper: SIGKILL on the wrapper would orphan the server.
-  const child = spawn(process.execPath, WEB_NODE_ARGS, { cwd: ROOT, env: e2eEnv({ PORT: String(port), ...extra }), stdio: 'ignore' })
+  const child = spawn(process.execPath, WEB_NODE_ARGS, {
+    cwd: ROOT,
+    env: e2eEnv({ PORT: String(port), ...extra }),
+    stdio: 'ignore',
+  })
   kids.push(child)
   return waitForHttp(`http://127.0.0.1:${port}/healthz`)
 }
@@ -47,7 +51,10 @@ describe('/healthz and /readyz', () => {
   })
 
   it('names the database and Redis when they cannot be reached', async () => {
-    await startServer(3322, { DATABASE_URL: `${TEST.pgBase}/erc_no_such_database`, REDIS_URL: 'redis://127.0.0.1:6390' })
+    await startServer(3322, {
+      DATABASE_URL: `${TEST.pgBase}/erc_no_such_database`,
+      REDIS_URL: 'redis://127.0.0.1:6390',
+    })
     const r = await fetch('http://127.0.0.1:3322/readyz')
     expect(r.status).toBe(503)
     expect((await r.json()).failing.sort()).toEqual(['database', 'redis'])

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => browser?.close())
 
 describe('a county virtual platform at its own address', () => {
-  it('a Liling teacher signs in at liling.localhost, sees Liling\'s name and branding, and gets a 403 page at another platform\'s admin page', async () => {
+  it("a Liling teacher signs in at liling.localhost, sees Liling's name and branding, and gets a 403 page at another platform's admin page", async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' })
     const page = await ctx.newPage()
     const errors = watchErrors(page)

@@ -41,13 +41,14 @@ async function claimAndOpen(page: Page, slug: string, title: string) {
 
 async function approve(page: Page) {
   await page.locator('input[name=outcome][value=APPROVED]').check()
-  for (const c of ['SCIENTIFIC', 'EDUCATIONAL', 'TECHNICAL', 'ARTISTIC', 'NORMATIVE']) await page.locator(`select[name="score.${c}"]`).selectOption('4')
+  for (const c of ['SCIENTIFIC', 'EDUCATIONAL', 'TECHNICAL', 'ARTISTIC', 'NORMATIVE'])
+    await page.locator(`select[name="score.${c}"]`).selectOption('4')
   await page.getByTestId('submit-decision').click()
   await page.waitForURL(/\/review(\?|$)/)
 }
 
 describe('review: submit, changes, resubmit, approve, recommend, take down', () => {
-  it('goes from a teacher\'s upload to the city\'s search, and out again', async () => {
+  it("goes from a teacher's upload to the city's search, and out again", async () => {
     // The teacher uploads and submits.
     const teacher = await as('13800000033')
     await teacher.page.goto(`${BASE}/p/liling/upload`)
@@ -105,10 +106,13 @@ describe('review: submit, changes, resubmit, approve, recommend, take down', () 
     await shot(city.page, '34-city-review')
     await approve(city.page)
     await expect
-      .poll(async () => {
-        await city.page.goto(`${BASE}/p/zhuzhou/resources?q=${encodeURIComponent('复习课教学设计')}`)
-        return city.page.locator(`[data-testid=result][data-id="${resourceId}"]`).count()
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          await city.page.goto(`${BASE}/p/zhuzhou/resources?q=${encodeURIComponent('复习课教学设计')}`)
+          return city.page.locator(`[data-testid=result][data-id="${resourceId}"]`).count()
+        },
+        { timeout: 20_000 },
+      )
       .toBe(1)
     await shot(city.page, '35-in-city-search')
     // …and in the province's search, which gathers everything published in the province.
@@ -120,7 +124,14 @@ describe('review: submit, changes, resubmit, approve, recommend, take down', () 
     await city.page.locator('[data-testid=feature] summary').click()
     await city.page.getByTestId('feature').getByPlaceholder('如：勾股定理精品课').fill('勾股定理精品课')
     await city.page.getByTestId('feature-submit').click()
-    await expect.poll(() => city.page.getByTestId('featured-in').textContent().catch(() => '')).toContain('勾股定理精品课')
+    await expect
+      .poll(() =>
+        city.page
+          .getByTestId('featured-in')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toContain('勾股定理精品课')
     await city.page.goto(`${BASE}/p/zhuzhou`)
     const featured = city.page.getByTestId('featured-collection').filter({ hasText: '勾股定理精品课' })
     expect(await featured.textContent()).toContain(TITLE2)
@@ -138,10 +149,13 @@ describe('review: submit, changes, resubmit, approve, recommend, take down', () 
     const gone = await (await anon.newPage()).goto(resourceUrl)
     expect(gone?.status()).toBe(404)
     await expect
-      .poll(async () => {
-        await city.page.goto(`${BASE}/p/zhuzhou/resources?q=${encodeURIComponent('复习课教学设计')}`)
-        return city.page.locator(`[data-testid=result][data-id="${resourceId}"]`).count()
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          await city.page.goto(`${BASE}/p/zhuzhou/resources?q=${encodeURIComponent('复习课教学设计')}`)
+          return city.page.locator(`[data-testid=result][data-id="${resourceId}"]`).count()
+        },
+        { timeout: 20_000 },
+      )
       .toBe(0)
     await city.page.goto(`${BASE}/p/zhuzhou`)
     expect(await city.page.getByTestId('featured-collection').filter({ hasText: TITLE2 }).count()).toBe(0)

@@ -14,7 +14,10 @@ export async function startTestServer() {
 
 export class Browser {
   cookies = new Map<string, string>()
-  constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   private store(res: Response) {
     for (const c of res.headers.getSetCookie()) {
@@ -32,7 +35,10 @@ export class Browser {
   }
 
   async get(path: string) {
-    const res = await fetch(this.base + path, { redirect: 'manual', headers: { ...this.headers, cookie: this.cookieHeader() } })
+    const res = await fetch(this.base + path, {
+      redirect: 'manual',
+      headers: { ...this.headers, cookie: this.cookieHeader() },
+    })
     this.store(res)
     return res
   }
@@ -49,7 +55,12 @@ export class Browser {
     const res = await fetch(this.base + path, {
       method: 'POST',
       redirect: 'manual',
-      headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader(), ...extraHeaders },
+      headers: {
+        ...this.headers,
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: this.cookieHeader(),
+        ...extraHeaders,
+      },
       body: new URLSearchParams(fields),
     })
     this.store(res)

@@ -11,7 +11,10 @@ export async function seedDemo() {
 }
 
 export async function platformBySlug(slug: string) {
-  return prisma.platform.findUniqueOrThrow({ where: { slug }, select: { id: true, path: true, slug: true, name: true } })
+  return prisma.platform.findUniqueOrThrow({
+    where: { slug },
+    select: { id: true, path: true, slug: true, name: true },
+  })
 }
 
 /** The actor for a demo user (by phone), as a signed-in request would see it. */

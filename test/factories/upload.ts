@@ -41,9 +41,22 @@ export async function listKeys(...prefixes: string[]) {
 
 export type Started = { ok: boolean; resourceId?: string; fileId?: string; error?: string; status: number }
 
-export async function startUpload(b: Browser, platform: string, name: string, size: number, attachTo?: string, replace = false): Promise<Started> {
+export async function startUpload(
+  b: Browser,
+  platform: string,
+  name: string,
+  size: number,
+  attachTo?: string,
+  replace = false,
+): Promise<Started> {
   const token = await b.csrfToken(`/p/${platform}/upload`)
-  const res = await b.post(`/p/${platform}/api/uploads`, { _csrf: token, name, size: String(size), ...(attachTo ? { attachTo } : {}), ...(replace ? { replace: '1' } : {}) })
+  const res = await b.post(`/p/${platform}/api/uploads`, {
+    _csrf: token,
+    name,
+    size: String(size),
+    ...(attachTo ? { attachTo } : {}),
+    ...(replace ? { replace: '1' } : {}),
+  })
   return { ...((await res.json()) as Omit<Started, 'status'>), status: res.status }
 }
 
@@ -54,7 +67,12 @@ export function tusUpload(
   data: Buffer | fs.ReadStream,
   size: number,
   metadata: Record<string, string>,
-  opts: { chunkSize?: number; onProgress?: (sent: number, upload: tus.Upload) => void; uploadUrl?: string; abortAfter?: number } = {},
+  opts: {
+    chunkSize?: number
+    onProgress?: (sent: number, upload: tus.Upload) => void
+    uploadUrl?: string
+    abortAfter?: number
+  } = {},
 ): Promise<TusResult | { ok: false; aborted: true; url: string }> {
   return new Promise((resolve) => {
     const upload = new tus.Upload(data as never, {
@@ -68,7 +86,8 @@ export function tusUpload(
       onProgress: (sent) => {
         opts.onProgress?.(sent, upload)
         // Simulates a dropped connection: stop sending, keep what the server has.
-        if (opts.abortAfter !== undefined && sent >= opts.abortAfter) void upload.abort().then(() => resolve({ ok: false, aborted: true, url: upload.url ?? '' }))
+        if (opts.abortAfter !== undefined && sent >= opts.abortAfter)
+          void upload.abort().then(() => resolve({ ok: false, aborted: true, url: upload.url ?? '' }))
       },
       onError: (err) => {
         const r = (err as tus.DetailedError).originalResponse
@@ -81,11 +100,22 @@ export function tusUpload(
 }
 
 /** Start + tus in one go. */
-export async function uploadFile(b: Browser, platform: string, file: string, name = file.split('/').pop()!, attachTo?: string, replace = false) {
+export async function uploadFile(
+  b: Browser,
+  platform: string,
+  file: string,
+  name = file.split('/').pop()!,
+  attachTo?: string,
+  replace = false,
+) {
   const bytes = fs.readFileSync(file)
   const started = await startUpload(b, platform, name, bytes.length, attachTo, replace)
   if (!started.ok) return { started, tus: null }
-  const result = await tusUpload(b, bytes, bytes.length, { fileId: started.fileId!, resourceId: started.resourceId!, filename: name })
+  const result = await tusUpload(b, bytes, bytes.length, {
+    fileId: started.fileId!,
+    resourceId: started.resourceId!,
+    filename: name,
+  })
   return { started, tus: result }
 }
 
@@ -108,9 +138,15 @@ export async function leftAfterCleanup<T>(list: () => Promise<T[]> | T[], ms = 1
 export async function settled(fileId: string, ms = 120_000) {
   const until = Date.now() + ms
   for (;;) {
-    const f = await prisma.resourceFile.findUnique({ where: { id: fileId }, include: { steps: true, derivatives: true, resource: true } })
+    const f = await prisma.resourceFile.findUnique({
+      where: { id: fileId },
+      include: { steps: true, derivatives: true, resource: true },
+    })
     if (f && !['UPLOADING', 'PROCESSING'].includes(f.status)) return f
-    if (Date.now() > until) throw new Error(`file ${fileId} still ${f?.status} after ${ms} ms: ${JSON.stringify(f?.steps.map((s) => [s.name, s.status, s.errorKey]))}`)
+    if (Date.now() > until)
+      throw new Error(
+        `file ${fileId} still ${f?.status} after ${ms} ms: ${JSON.stringify(f?.steps.map((s) => [s.name, s.status, s.errorKey]))}`,
+      )
     await new Promise((r) => setTimeout(r, 150))
   }
 }

@@ -7,11 +7,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { isAppError } from '~/lib/errors.ts'
-import { parseSearchParams, relatedResources, searchResources, type SearchQuery } from '~/services/search/search-resources.server.ts'
+import {
+  parseSearchParams,
+  relatedResources,
+  searchResources,
+  type SearchQuery,
+} from '~/services/search/search-resources.server.ts'
 import { decideReview, submitResource } from '~/services/review/workflow.server.ts'
 import { updateDraft } from '~/services/resources/update-draft.server.ts'
 import { rateResource } from '~/services/engagement/ratings.server.ts'
-import { addComment, dismissReports, hideComment, listComments, listReportedComments, reportComment } from '~/services/engagement/comments.server.ts'
+import {
+  addComment,
+  dismissReports,
+  hideComment,
+  listComments,
+  listReportedComments,
+  reportComment,
+} from '~/services/engagement/comments.server.ts'
 import { addToCollection, listMyCollections } from '~/services/engagement/collections.server.ts'
 import { downloadResource, recordView } from '~/services/engagement/usage.server.ts'
 import { getResourceView } from '~/services/resources/resource-view.server.ts'
@@ -27,25 +39,64 @@ type Server = Awaited<ReturnType<typeof startTestServer>>
 let server: Server
 let workers: ReturnType<typeof startWorkers>
 const q = (params: Record<string, string> = {}) => parseSearchParams(new URLSearchParams(params))
-const ids = async (slug: string, query: SearchQuery = q()) => (await searchResources(await platformBySlug(slug), query, { facets: false })).hits.map((h) => h.id)
-const inIndex = async (id: string) => (await search.index(resourcesIndexUid()).getDocument(id).then(() => true).catch(() => false))
+const ids = async (slug: string, query: SearchQuery = q()) =>
+  (await searchResources(await platformBySlug(slug), query, { facets: false })).hits.map((h) => h.id)
+const inIndex = async (id: string) =>
+  await search
+    .index(resourcesIndexUid())
+    .getDocument(id)
+    .then(() => true)
+    .catch(() => false)
 
-const APPROVE = { outcome: 'APPROVED', scores: { SCIENTIFIC: 4, EDUCATIONAL: 4, TECHNICAL: 4, ARTISTIC: 4, NORMATIVE: 4 } }
+const APPROVE = {
+  outcome: 'APPROVED',
+  scores: { SCIENTIFIC: 4, EDUCATIONAL: 4, TECHNICAL: 4, ARTISTIC: 4, NORMATIVE: 4 },
+}
 /** Publishes a draft the way it happens: its owner submits, a reviewer of its platform approves. */
 async function publish(id: string) {
   const r = await prisma.resource.findUniqueOrThrow({ where: { id }, select: { ownerId: true, platformId: true } })
   const owner = await prisma.user.findUniqueOrThrow({ where: { id: r.ownerId }, select: { phone: true } })
   const { reviewId } = await submitResource(await actorByPhone(owner.phone!), id)
-  const reviewer = await prisma.roleAssignment.findFirstOrThrow({ where: { platformId: r.platformId, role: 'REVIEWER' }, select: { user: { select: { phone: true } } } })
+  const reviewer = await prisma.roleAssignment.findFirstOrThrow({
+    where: { platformId: r.platformId, role: 'REVIEWER' },
+    select: { user: { select: { phone: true } } },
+  })
   await decideReview(await actorByPhone(reviewer.user.phone!), reviewId!, APPROVE)
 }
 
 /** A draft with a processed primary file, owned by a demo user on a platform. */
-async function draft(phone: string, slug: string, title: string, { node = 'jh.math.pep.8b.c2.s1', ...extra }: { licence?: string; priceCents?: number; node?: string } = {}) {
+async function draft(
+  phone: string,
+  slug: string,
+  title: string,
+  { node = 'jh.math.pep.8b.c2.s1', ...extra }: { licence?: string; priceCents?: number; node?: string } = {},
+) {
   const user = await prisma.user.findUniqueOrThrow({ where: { phone } })
   const platform = await platformBySlug(slug)
-  const r = await prisma.resource.create({ data: { platformId: platform.id, ownerId: user.id, title, description: `${title}的说明`, resourceType: 'COURSEWARE', kind: 'DOCUMENT', ...extra } })
-  await prisma.resourceFile.create({ data: { resourceId: r.id, platformId: platform.id, role: 'PRIMARY', status: 'READY', originalName: 'a.pdf', size: 10n, kind: 'DOCUMENT', storageKey: `originals/${platform.id}/${r.id}/f${r.id}`, textContent: `${title} 正文` } })
+  const r = await prisma.resource.create({
+    data: {
+      platformId: platform.id,
+      ownerId: user.id,
+      title,
+      description: `${title}的说明`,
+      resourceType: 'COURSEWARE',
+      kind: 'DOCUMENT',
+      ...extra,
+    },
+  })
+  await prisma.resourceFile.create({
+    data: {
+      resourceId: r.id,
+      platformId: platform.id,
+      role: 'PRIMARY',
+      status: 'READY',
+      originalName: 'a.pdf',
+      size: 10n,
+      kind: 'DOCUMENT',
+      storageKey: `originals/${platform.id}/${r.id}/f${r.id}`,
+      textContent: `${title} 正文`,
+    },
+  })
   await prisma.resourceCurriculum.create({ data: { resourceId: r.id, nodeId: node } })
   return r.id
 }
@@ -54,7 +105,15 @@ beforeAll(async () => {
   await seedDemo()
   // 长沙县 has no reviewer in the demo data; give it one so its resources can be published.
   const csx = await platformBySlug('changshaxian')
-  await prisma.user.create({ data: { phone: '13900000011', displayName: '长沙县审核员', passwordHash: 'x', homePlatformId: csx.id, roles: { create: [{ platformId: csx.id, role: 'REVIEWER' }] } } })
+  await prisma.user.create({
+    data: {
+      phone: '13900000011',
+      displayName: '长沙县审核员',
+      passwordHash: 'x',
+      homePlatformId: csx.id,
+      roles: { create: [{ platformId: csx.id, role: 'REVIEWER' }] },
+    },
+  })
   await seedCorpus(prisma)
   await reindexResources()
   server = await startTestServer()
@@ -64,7 +123,10 @@ afterAll(async () => {
   await workers?.stop()
   await queue.close()
   await server?.close()
-  await search.deleteIndex(resourcesIndexUid()).waitTask().catch(() => {})
+  await search
+    .deleteIndex(resourcesIndexUid())
+    .waitTask()
+    .catch(() => {})
 })
 
 describe('scope: what a portal may show', () => {
@@ -86,8 +148,10 @@ describe('scope: what a portal may show', () => {
     // The province's portal gathers everything published in the province; never the draft.
     expect((await ids('hunan', query)).sort()).toEqual([own, other].sort())
     // Province-wide resources (the hand-written corpus) show on every portal, premium with its price.
-    for (const slug of ['liling', 'changshaxian', 'hunan', 'xtx-yizhong']) expect((await ids(slug, q({ q: '勾股定理的逆定理' }))).length).toBeGreaterThan(0)
-    const premium = (await searchResources(await platformBySlug('liling'), q({ price: 'UNDER_50' }), { facets: false })).hits
+    for (const slug of ['liling', 'changshaxian', 'hunan', 'xtx-yizhong'])
+      expect((await ids(slug, q({ q: '勾股定理的逆定理' }))).length).toBeGreaterThan(0)
+    const premium = (await searchResources(await platformBySlug('liling'), q({ price: 'UNDER_50' }), { facets: false }))
+      .hits
     expect(premium.length).toBeGreaterThan(0)
     expect(premium.every((h) => h.premium && h.price > 1_000 && h.price <= 5_000)).toBe(true)
     expect(premium.map((h) => h.title)).toContain('高考物理一轮复习：力与运动 精品课程')
@@ -113,8 +177,12 @@ describe('scope: what a portal may show', () => {
     expect(related).not.toContain(c)
     expect(related).not.toContain(hidden)
     // A position on the chapter itself relates the same way; one on the volume stays as wide as the volume.
-    expect((await relatedResources(portal, { id: a, nodeIds: ['jh.math.pep.8b.c2'] }, 100)).map((h) => h.id)).toContain(b)
-    expect((await relatedResources(portal, { id: a, nodeIds: ['jh.math.pep.8b'] }, 100)).map((h) => h.id)).toEqual(expect.arrayContaining([b, c]))
+    expect((await relatedResources(portal, { id: a, nodeIds: ['jh.math.pep.8b.c2'] }, 100)).map((h) => h.id)).toContain(
+      b,
+    )
+    expect((await relatedResources(portal, { id: a, nodeIds: ['jh.math.pep.8b'] }, 100)).map((h) => h.id)).toEqual(
+      expect.arrayContaining([b, c]),
+    )
   })
 
   it('refuses hostile and malformed parameters with a 400 and a message, in the service and over HTTP', () => {
@@ -158,7 +226,9 @@ describe('scope: what a portal may show', () => {
     const api = await anon.get(`/p/liling/api/search?filter=${encodeURIComponent('scopeId EXISTS')}`)
     expect(api.status).toBe(400)
     expect(((await api.json()) as { error: string }).error).toContain('不认识的搜索条件“filter”')
-    const ok = await anon.get('/p/liling/api/search?q=%E5%8B%BE%E8%82%A1%E5%AE%9A%E7%90%86&type=MICRO_LECTURE&sort=rating')
+    const ok = await anon.get(
+      '/p/liling/api/search?q=%E5%8B%BE%E8%82%A1%E5%AE%9A%E7%90%86&type=MICRO_LECTURE&sort=rating',
+    )
     expect(ok.status).toBe(200)
     const body = (await ok.json()) as { total: number; hits: { type: string }[] }
     expect(body.total).toBeGreaterThan(0)
@@ -173,7 +243,12 @@ describe('the outbox keeps the index in step', () => {
     await publish(id)
     expect(await prisma.jobOutbox.count({ where: { jobName: 'search.sync' } })).toBeGreaterThan(0)
     await until(() => inIndex(id))
-    await updateDraft(owner, id, { title: '同步测试 弦图拼接（修订）', resourceType: 'MICRO_LECTURE', curriculum: ['jh.math.pep.8b.c2.s1'], keywords: '弦图' })
+    await updateDraft(owner, id, {
+      title: '同步测试 弦图拼接（修订）',
+      resourceType: 'MICRO_LECTURE',
+      curriculum: ['jh.math.pep.8b.c2.s1'],
+      keywords: '弦图',
+    })
     await until(async () => (await ids('liling', q({ q: '弦图拼接', type: 'MICRO_LECTURE' }))).includes(id))
     await rateResource(await actorByPhone(PHONES.lilingTeacher2), id, await platformBySlug('liling'), 5)
     await until(async () => (await ids('liling', q({ q: '弦图拼接', rating: '4' }))).includes(id))
@@ -202,7 +277,10 @@ describe('reindex and drift', () => {
     let rebuilding = true
     const probe = (async () => {
       while (rebuilding) {
-        await searchResources(await platformBySlug('liling'), q({ q: '二次函数' }), { facets: false }).then((r) => (r.total > 0 ? answered++ : failed++), () => failed++)
+        await searchResources(await platformBySlug('liling'), q({ q: '二次函数' }), { facets: false }).then(
+          (r) => (r.total > 0 ? answered++ : failed++),
+          () => failed++,
+        )
       }
     })()
     const report = await reindexResources()
@@ -211,11 +289,18 @@ describe('reindex and drift', () => {
     expect(report.documents).toBe(before.database)
     expect(answered).toBeGreaterThan(0)
     expect(failed).toBe(0)
-    expect((await search.getIndexes({ limit: 1000 })).results.map((i) => i.uid).filter((u) => u.startsWith(resourcesIndexUid()))).toEqual([resourcesIndexUid()])
+    expect(
+      (await search.getIndexes({ limit: 1000 })).results
+        .map((i) => i.uid)
+        .filter((u) => u.startsWith(resourcesIndexUid())),
+    ).toEqual([resourcesIndexUid()])
     // Make drift of every kind behind the outbox's back.
     const index = search.index(resourcesIndexUid())
     // Two resources of this test's own, so that other tests' fixtures stay as they were.
-    const [a, b] = [await draft(PHONES.lilingTeacher, 'liling', '漂移测试 甲'), await draft(PHONES.lilingTeacher, 'liling', '漂移测试 乙')]
+    const [a, b] = [
+      await draft(PHONES.lilingTeacher, 'liling', '漂移测试 甲'),
+      await draft(PHONES.lilingTeacher, 'liling', '漂移测试 乙'),
+    ]
     for (const id of [a!, b!]) await publish(id)
     // Let the worker's own sync jobs land first, so that they cannot repair the drift below.
     await until(async () => (await inIndex(a!)) && (await inIndex(b!)))
@@ -244,17 +329,25 @@ describe('engagement', () => {
     await rateResource(t1, id, portal, 4) // changed, not added
     const r = await rateResource(t2, id, portal, 5)
     expect(r).toMatchObject({ ratingCount: 2, ratingAvg: 4.5 })
-    for (const bad of [0, 6, 3.5, 'x', -1]) await expect(rateResource(t1, id, portal, bad)).rejects.toMatchObject({ code: 'VALIDATION' })
+    for (const bad of [0, 6, 3.5, 'x', -1])
+      await expect(rateResource(t1, id, portal, bad)).rejects.toMatchObject({ code: 'VALIDATION' })
     await expect(rateResource(null, id, portal, 3)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
   })
 
   it('comments: hostile text is cleaned or refused, reports queue once per person, a moderator hides', async () => {
     const portal = await platformBySlug('liling')
-    const res = await prisma.resource.findFirstOrThrow({ where: { title: '垂径定理 微课' }, include: { platform: true } })
+    const res = await prisma.resource.findFirstOrThrow({
+      where: { title: '垂径定理 微课' },
+      include: { platform: true },
+    })
     const t1 = await actorByPhone(PHONES.lilingTeacher)
     const t2 = await actorByPhone(PHONES.lilingTeacher2)
-    await expect(addComment(t1, res.id, portal, '   ')).rejects.toMatchObject({ messageKey: 'engagement.error.emptyComment' })
-    await expect(addComment(t1, res.id, portal, '长'.repeat(1001))).rejects.toMatchObject({ messageKey: 'engagement.error.commentTooLong' })
+    await expect(addComment(t1, res.id, portal, '   ')).rejects.toMatchObject({
+      messageKey: 'engagement.error.emptyComment',
+    })
+    await expect(addComment(t1, res.id, portal, '长'.repeat(1001))).rejects.toMatchObject({
+      messageKey: 'engagement.error.commentTooLong',
+    })
     const c = await addComment(t1, res.id, portal, '<script>alert(1)</script>\u202e很好用\u0007')
     const stored = await prisma.comment.findUniqueOrThrow({ where: { id: c.id } })
     expect(stored.body).toBe('<script>alert(1)</script>很好用') // kept as text (React escapes it), control characters gone
@@ -263,7 +356,9 @@ describe('engagement', () => {
     await expect(reportComment(t2, c.id, portal, 'DROP TABLE')).rejects.toMatchObject({ code: 'VALIDATION' })
     await expect(hideComment(t2, c.id, 'SPAM')).rejects.toMatchObject({ code: 'FORBIDDEN' }) // a teacher is not a moderator
     // The resource belongs to Zhuzhou: its moderators (the Zhuzhou reviewer) decide.
-    await expect(hideComment(await actorByPhone(PHONES.lilingAdmin), c.id, 'SPAM')).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(hideComment(await actorByPhone(PHONES.lilingAdmin), c.id, 'SPAM')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    })
     // It waits in the Zhuzhou moderators' queue, not anyone else's.
     const zhuzhou = await platformBySlug('zhuzhou')
     const reviewer = await actorByPhone(PHONES.zhuzhouReviewer)
@@ -277,10 +372,15 @@ describe('engagement', () => {
     expect((await listComments(t2, res)).comments.map((x) => x.id)).toContain(fine.id)
     await hideComment(reviewer, c.id, 'SPAM')
     expect((await listComments(t2, res)).comments.map((x) => x.id)).not.toContain(c.id)
-    expect((await listComments(await actorByPhone(PHONES.zhuzhouReviewer), res)).comments.find((x) => x.id === c.id)?.status).toBe('HIDDEN')
+    expect(
+      (await listComments(await actorByPhone(PHONES.zhuzhouReviewer), res)).comments.find((x) => x.id === c.id)?.status,
+    ).toBe('HIDDEN')
     expect(await prisma.commentReport.count({ where: { commentId: c.id, handledAt: null } })).toBe(0)
     // Both reporters hear what became of their reports.
-    const handled = await prisma.notification.findMany({ where: { userId: t2.userId, kind: 'report.handled' }, select: { params: true } })
+    const handled = await prisma.notification.findMany({
+      where: { userId: t2.userId, kind: 'report.handled' },
+      select: { params: true },
+    })
     expect(handled.map((n) => (n.params as { outcome: string }).outcome).sort()).toEqual(['HIDDEN', 'KEPT'])
   })
 
@@ -303,7 +403,9 @@ describe('engagement', () => {
     await recordView(id, 'u:a', portal, new Date(day.getTime() + 86_400_000)) // next day counts again
     expect((await prisma.resource.findUniqueOrThrow({ where: { id } })).viewCount).toBe(views0 + 3)
     // The corpus entries are metadata-only (no original to hand out): downloads are refused plainly.
-    await expect(downloadResource(t1, id, portal)).rejects.toMatchObject({ messageKey: 'resource.error.notDownloadable' })
+    await expect(downloadResource(t1, id, portal)).rejects.toMatchObject({
+      messageKey: 'resource.error.notDownloadable',
+    })
   })
 
   it('downloads: counted once per user per day; premium needs a licence', async () => {
@@ -320,16 +422,28 @@ describe('engagement', () => {
     await expect(downloadResource(null, id, portal)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
     const paid = await draft(PHONES.lilingTeacher, 'liling', '精品下载测试', { licence: 'PREMIUM', priceCents: 990 })
     await publish(paid)
-    await expect(downloadResource(t2, paid, portal)).rejects.toMatchObject({ messageKey: 'resource.error.premiumNeedsLicence' })
-    await expect(downloadResource(await actorByPhone(PHONES.lilingTeacher), paid, portal)).resolves.toMatch(/^https?:\/\//)
+    await expect(downloadResource(t2, paid, portal)).rejects.toMatchObject({
+      messageKey: 'resource.error.premiumNeedsLicence',
+    })
+    await expect(downloadResource(await actorByPhone(PHONES.lilingTeacher), paid, portal)).resolves.toMatch(
+      /^https?:\/\//,
+    )
     // One rule for the player and for downloads: whoever may play premium material may download
     // it (owner, admin, the reviewer who judges it), and nobody else gets either.
     const reviewer = await actorByPhone(PHONES.lilingReviewer)
     await expect(downloadResource(reviewer, paid, portal)).resolves.toMatch(/^https?:\/\//)
     await expect(downloadResource(admin, paid, portal)).resolves.toMatch(/^https?:\/\//)
-    for (const [who, entitled] of [[t2, false], [null, false], [reviewer, true], [admin, true]] as const) {
+    for (const [who, entitled] of [
+      [t2, false],
+      [null, false],
+      [reviewer, true],
+      [admin, true],
+    ] as const) {
       const view = await getResourceView(who, paid, portal)
-      expect({ entitled: view.entitled, downloadable: view.downloadable }).toEqual({ entitled, downloadable: entitled && !!who })
+      expect({ entitled: view.entitled, downloadable: view.downloadable }).toEqual({
+        entitled,
+        downloadable: entitled && !!who,
+      })
       if (!entitled) expect(view.player).toBeNull()
     }
     // Over HTTP: a signed-in pupil of the platform is told why, never given the file.

@@ -32,20 +32,38 @@ describe('replacing the main file', () => {
     const { reviewId } = await submitResource(owner, resourceId)
     // While in review the file cannot be replaced.
     expect((await startUpload(h.teacher, 'liling', 'new.docx', 1000, resourceId, true)).status).toBe(409)
-    await decideReview(reviewer, reviewId!, { outcome: 'CHANGES_REQUESTED', reasons: ['POOR_QUALITY'], fieldComments: { file: '请换成可编辑的 Word 版本' } })
+    await decideReview(reviewer, reviewId!, {
+      outcome: 'CHANGES_REQUESTED',
+      reasons: ['POOR_QUALITY'],
+      fieldComments: { file: '请换成可编辑的 Word 版本' },
+    })
 
-    const second = await uploadFile(h.teacher, 'liling', path.join(FIXTURES, 'lesson.docx'), '勾股定理学案.docx', resourceId, true)
+    const second = await uploadFile(
+      h.teacher,
+      'liling',
+      path.join(FIXTURES, 'lesson.docx'),
+      '勾股定理学案.docx',
+      resourceId,
+      true,
+    )
     expect(second.started, JSON.stringify(second.started)).toMatchObject({ ok: true, resourceId })
     expect((await settled(second.started.fileId!)).status).toBe('READY')
     const files = await prisma.resourceFile.findMany({ where: { resourceId }, orderBy: { createdAt: 'asc' } })
-    expect(files.map((f) => [f.originalName, f.role])).toEqual([['勾股定理学案.pdf', 'PREVIOUS'], ['勾股定理学案.docx', 'PRIMARY']])
+    expect(files.map((f) => [f.originalName, f.role])).toEqual([
+      ['勾股定理学案.pdf', 'PREVIOUS'],
+      ['勾股定理学案.docx', 'PRIMARY'],
+    ])
     // The old file's bytes are kept, with its outputs.
     expect(await storage.stat(files[0]!.storageKey!)).not.toBeNull()
     expect(await prisma.derivative.count({ where: { fileId: files[0]!.id } })).toBeGreaterThan(0)
 
     const again = await submitResource(owner, resourceId)
     const dossier = await getReviewDossier(reviewer, again.reviewId!)
-    expect(dossier.changes?.find((c) => c.field === 'file')).toEqual({ field: 'file', before: '勾股定理学案.pdf', after: '勾股定理学案.docx' })
+    expect(dossier.changes?.find((c) => c.field === 'file')).toEqual({
+      field: 'file',
+      before: '勾股定理学案.pdf',
+      after: '勾股定理学案.docx',
+    })
     expect(dossier.text).toContain('勾股定理')
     // A subtitle file is not a main file.
     await decideReview(reviewer, again.reviewId!, { outcome: 'CHANGES_REQUESTED', reasons: ['OTHER'] })

@@ -55,20 +55,41 @@ describe('the upload endpoint checks who sends bytes', () => {
     const meta = { fileId: s.fileId!, resourceId: s.resourceId!, filename: '学案.pdf' }
     // Another teacher of the same platform, and nobody at all.
     expect(await tusUpload(other, bytes, bytes.length, meta)).toMatchObject({ ok: false, status: 403 })
-    expect(await tusUpload(new Browser(server.base), bytes, bytes.length, meta)).toMatchObject({ ok: false, status: 401 })
+    expect(await tusUpload(new Browser(server.base), bytes, bytes.length, meta)).toMatchObject({
+      ok: false,
+      status: 401,
+    })
     // A length other than the declared one.
     expect(await tusUpload(owner, bytes, bytes.length + 1, meta)).toMatchObject({ ok: false, status: 400 })
     // A foreign page cannot post to it.
-    const cross = await fetch(`${server.base}/uploads`, { method: 'POST', headers: { cookie: owner.cookieHeader(), origin: 'https://evil.example', 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length) } })
+    const cross = await fetch(`${server.base}/uploads`, {
+      method: 'POST',
+      headers: {
+        cookie: owner.cookieHeader(),
+        origin: 'https://evil.example',
+        'tus-resumable': '1.0.0',
+        'upload-length': String(bytes.length),
+      },
+    })
     expect(cross.status).toBe(403)
     const ok = await tusUpload(owner, bytes, bytes.length, meta)
     expect(ok).toMatchObject({ ok: true })
     const url = (ok as { url: string }).url
-    const head = (b: Browser) => fetch(url, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', cookie: b.cookieHeader() } })
+    const head = (b: Browser) =>
+      fetch(url, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', cookie: b.cookieHeader() } })
     expect((await head(owner)).status).toBe(200)
     expect((await head(other)).status).toBe(403)
     // Finished: no more bytes accepted.
-    const patch = await fetch(url, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', cookie: owner.cookieHeader() }, body: 'x' })
+    const patch = await fetch(url, {
+      method: 'PATCH',
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+        cookie: owner.cookieHeader(),
+      },
+      body: 'x',
+    })
     expect(patch.status).toBe(409)
   })
 
@@ -76,10 +97,20 @@ describe('the upload endpoint checks who sends bytes', () => {
     const r = await startUpload(other, 'zhuzhou', 'x.pdf', 100)
     expect(r.status).toBe(403)
     const draft = await prisma.resource.findFirstOrThrow({ where: { title: '学案' }, include: { platform: true } })
-    expect(code(await getResourceView(await actorByPhone(PHONES.changshaxianTeacher), draft.id, draft.platform).catch((e) => e))).toBe('NOT_FOUND')
-    expect(code(await getResourceView(await actorByPhone(PHONES.lilingTeacher2), draft.id, draft.platform).catch((e) => e))).toBe('NOT_FOUND')
-    expect((await getResourceView(await actorByPhone(PHONES.lilingReviewer), draft.id, draft.platform)).canManage).toBe(false)
-    expect((await getResourceView(await actorByPhone(PHONES.lilingAdmin), draft.id, draft.platform)).canManage).toBe(true)
+    expect(
+      code(
+        await getResourceView(await actorByPhone(PHONES.changshaxianTeacher), draft.id, draft.platform).catch((e) => e),
+      ),
+    ).toBe('NOT_FOUND')
+    expect(
+      code(await getResourceView(await actorByPhone(PHONES.lilingTeacher2), draft.id, draft.platform).catch((e) => e)),
+    ).toBe('NOT_FOUND')
+    expect((await getResourceView(await actorByPhone(PHONES.lilingReviewer), draft.id, draft.platform)).canManage).toBe(
+      false,
+    )
+    expect((await getResourceView(await actorByPhone(PHONES.lilingAdmin), draft.id, draft.platform)).canManage).toBe(
+      true,
+    )
     expect((await other.get(`/p/liling/r/${draft.id}`)).status).toBe(404)
   })
 })
@@ -88,7 +119,23 @@ describe('a step over its time limit', () => {
   it('is killed, fails with a clear message after its attempts, leaves no scratch files, and can be retried by hand', async () => {
     workers = startWorkers({ concurrency: 2, dispatchEveryMs: 100 })
     const clip = path.join(os.tmpdir(), `erc-timeout-${process.pid}.mp4`)
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=30', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip])
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=25:duration=30',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
+    ])
     const bytes = fs.readFileSync(clip)
     fs.rmSync(clip)
     const s = await startUpload(owner, 'liling', '超时.mp4', bytes.length)
@@ -101,15 +148,21 @@ describe('a step over its time limit', () => {
     expect(transcode.errorKey).toBe('media.error.timeout')
     expect(transcode.attempts).toBe(3)
     expect(f.resource.status).toBe('FAILED')
-    const scratch = fs.existsSync(workDir()) ? fs.readdirSync(workDir()).filter((n) => n.startsWith(`${process.pid}-`)) : []
+    const scratch = fs.existsSync(workDir())
+      ? fs.readdirSync(workDir()).filter((n) => n.startsWith(`${process.pid}-`))
+      : []
     expect(scratch).toEqual([])
     const html = await (await owner.get(`/p/liling/r/${f.resourceId}`)).text()
     expect(html).toContain('处理超时')
     expect(html).toContain('重试处理')
 
     // Nobody else may retry it; its owner may, and with time enough it now completes.
-    expect(code(await retryProcessing(await actorByPhone(PHONES.lilingTeacher2), f.id).catch((e) => e))).toBe('NOT_FOUND')
-    expect(code(await retryProcessing(await actorByPhone(PHONES.lilingReviewer), f.id).catch((e) => e))).toBe('FORBIDDEN')
+    expect(code(await retryProcessing(await actorByPhone(PHONES.lilingTeacher2), f.id).catch((e) => e))).toBe(
+      'NOT_FOUND',
+    )
+    expect(code(await retryProcessing(await actorByPhone(PHONES.lilingReviewer), f.id).catch((e) => e))).toBe(
+      'FORBIDDEN',
+    )
     ;(env() as { MEDIA_TIMEOUT_FACTOR: number }).MEDIA_TIMEOUT_FACTOR = 1
     await retryProcessing(await actorByPhone(PHONES.lilingTeacher), f.id)
     const again = await settled(f.id, 110_000)

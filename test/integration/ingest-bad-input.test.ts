@@ -18,7 +18,15 @@ import { translator, type MessageKey } from '~/lib/i18n/index.ts'
 import { tusMetaDir } from '../../storage/tus-meta.ts'
 import { FIXTURES } from '../fixtures/generate.ts'
 import type { Browser } from '../factories/http.ts'
-import { leftAfterCleanup, settled, startUpload, tusUpload, uploadFile, listKeys, startIngestHarness } from '../factories/upload.ts'
+import {
+  leftAfterCleanup,
+  settled,
+  startUpload,
+  tusUpload,
+  uploadFile,
+  listKeys,
+  startIngestHarness,
+} from '../factories/upload.ts'
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
 const zh = translator('zh-CN')
@@ -35,19 +43,33 @@ afterAll(() => harness.stop())
 
 /** Every object stored for one file: its original (and any tus part) and its derivatives. */
 function objectsOf(f: { platformId: string; resourceId: string; id: string }) {
-  return listKeys(`originals/${f.platformId}/${f.resourceId}/${f.id}`, `derived/${f.platformId}/${f.resourceId}/${f.id}/`)
+  return listKeys(
+    `originals/${f.platformId}/${f.resourceId}/${f.id}`,
+    `derived/${f.platformId}/${f.resourceId}/${f.id}/`,
+  )
 }
 
 /** Uploads a bad file and checks the whole outcome: status, message on the page, no leftovers. */
-async function expectRefused(file: string, name: string, key: MessageKey, opts: { atUpload?: boolean; attachTo?: string } = {}) {
+async function expectRefused(
+  file: string,
+  name: string,
+  key: MessageKey,
+  opts: { atUpload?: boolean; attachTo?: string } = {},
+) {
   const bytes = fs.readFileSync(file)
   const started = await startUpload(teacher, 'liling', name, bytes.length, opts.attachTo)
   expect(started.ok).toBe(true)
-  const result = await tusUpload(teacher, bytes, bytes.length, { fileId: started.fileId!, resourceId: started.resourceId!, filename: name })
+  const result = await tusUpload(teacher, bytes, bytes.length, {
+    fileId: started.fileId!,
+    resourceId: started.resourceId!,
+    filename: name,
+  })
   if (opts.atUpload) {
     // Refused on the first bytes: the uploader reads why in the upload's response.
     expect(result.ok).toBe(false)
-    expect('body' in result && result.body).toBe(key === 'media.error.tooLargeKind' ? zh('media.error.tooLarge', { limit: '20 KB' }) : zh(key))
+    expect('body' in result && result.body).toBe(
+      key === 'media.error.tooLargeKind' ? zh('media.error.tooLarge', { limit: '20 KB' }) : zh(key),
+    )
   } else {
     expect(result).toMatchObject({ ok: true })
   }
@@ -58,7 +80,9 @@ async function expectRefused(file: string, name: string, key: MessageKey, opts: 
   expect(await leftAfterCleanup(() => objectsOf(f))).toEqual([])
   expect(await prisma.derivative.count({ where: { fileId: f.id } })).toBe(0)
   // …nor the upload's bookkeeping.
-  expect(await leftAfterCleanup(() => fs.readdirSync(tusMetaDir(env().STORAGE_LOCAL_ROOT)).filter((n) => n.includes(f.id)))).toEqual([])
+  expect(
+    await leftAfterCleanup(() => fs.readdirSync(tusMetaDir(env().STORAGE_LOCAL_ROOT)).filter((n) => n.includes(f.id))),
+  ).toEqual([])
   // The uploader sees the reason, in Chinese, on the resource page.
   const html = await (await teacher.get(`/p/liling/r/${f.resourceId}`)).text()
   expect(html).toContain(zh(key).replace(/（/g, '（'))
@@ -119,7 +143,9 @@ describe('bad input is refused with a clear message and leaves nothing behind', 
   it('an SRT with broken timings, attached to a video', async () => {
     const { started } = await uploadFile(teacher, 'liling', fx('short-360p.mov'), '短视频.mov')
     expect((await settled(started.fileId!)).status).toBe('READY')
-    const f = await expectRefused(fx('bad-timings.srt'), '字幕.srt', 'media.error.badSubtitle', { attachTo: started.resourceId })
+    const f = await expectRefused(fx('bad-timings.srt'), '字幕.srt', 'media.error.badSubtitle', {
+      attachTo: started.resourceId,
+    })
     expect(f.errorDetail).toContain('line 6') // the reviewer-facing detail names the bad cue
     // The video itself is untouched.
     expect((await prisma.resourceFile.findUniqueOrThrow({ where: { id: started.fileId! } })).status).toBe('READY')

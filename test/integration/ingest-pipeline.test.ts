@@ -32,24 +32,28 @@ describe('video', () => {
     expect(f.status).toBe('READY')
     expect(f.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(f.probe).toMatchObject({ width: 1280, height: 720, hasAudio: true })
-    expect(f.steps.map((s) => [s.name, s.status]).sort()).toEqual([['poster', 'DONE'], ['probe', 'DONE'], ['transcode', 'DONE']])
+    expect(f.steps.map((s) => [s.name, s.status]).sort()).toEqual([
+      ['poster', 'DONE'],
+      ['probe', 'DONE'],
+      ['transcode', 'DONE'],
+    ])
     const names = f.derivatives.map((d) => d.name).sort()
     expect(names).toEqual(['hls', 'mp4', 'poster', 'storyboard'])
     const hls = f.derivatives.find((d) => d.name === 'hls')!
-    const master = await new Response(await storage.get(hls.key + 'master.m3u8') as never).text()
+    const master = await new Response((await storage.get(hls.key + 'master.m3u8')) as never).text()
     expect(master).toContain('RESOLUTION=640x360')
     expect(master).toContain('RESOLUTION=960x540')
     expect(master).toContain('RESOLUTION=1280x720')
     expect(master).not.toContain('1920x1080') // never above the source
     expect(master).toMatch(/CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/)
-    const variant = await new Response(await storage.get(hls.key + '720p/index.m3u8') as never).text()
+    const variant = await new Response((await storage.get(hls.key + '720p/index.m3u8')) as never).text()
     const durations = [...variant.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]))
     expect(durations.slice(0, -1).every((d) => d >= 3.9 && d <= 6.1)).toBe(true)
     const sb = f.derivatives.find((d) => d.name === 'storyboard')!
-    const vtt = await new Response(await storage.get(sb.key + 'storyboard.vtt') as never).text()
+    const vtt = await new Response((await storage.get(sb.key + 'storyboard.vtt')) as never).text()
     expect(vtt).toMatch(/sheet-001\.jpg#xywh=0,0,160,90/)
     const mp4 = f.derivatives.find((d) => d.name === 'mp4')!
-    const head = await new Response(await storage.get(mp4.key, { start: 0, end: 63 }) as never).arrayBuffer()
+    const head = await new Response((await storage.get(mp4.key, { start: 0, end: 63 })) as never).arrayBuffer()
     expect(Buffer.from(head).includes(Buffer.from('moov'))).toBe(true) // faststart: moov before mdat
   })
 
@@ -72,7 +76,7 @@ describe('documents, audio, images, subtitles', () => {
     expect(f.probe).toMatchObject({ format: 'pptx', pages: 3 })
     const pages = f.derivatives.find((d) => d.name === 'pages')!
     expect((pages.meta as { count: number }).count).toBe(3)
-    const img = await new Response(await storage.get(pages.key + 'p-0001.webp') as never).arrayBuffer()
+    const img = await new Response((await storage.get(pages.key + 'p-0001.webp')) as never).arrayBuffer()
     expect((await sharp(Buffer.from(img)).metadata()).format).toBe('webp')
     expect(f.textContent).toContain('赵爽弦图')
   })
@@ -87,7 +91,10 @@ describe('documents, audio, images, subtitles', () => {
   })
 
   it('converts DOCX and makes an AAC rendition with a waveform from MP3', async () => {
-    const [doc, mp3] = await Promise.all([uploadFile(teacher, 'liling', fx('lesson.docx')), uploadFile(teacher, 'liling', fx('reading.mp3'))])
+    const [doc, mp3] = await Promise.all([
+      uploadFile(teacher, 'liling', fx('lesson.docx')),
+      uploadFile(teacher, 'liling', fx('reading.mp3')),
+    ])
     const d = await settled(doc.started.fileId!)
     expect(d.status).toBe('READY')
     expect(d.textContent).toContain('直角三角形')
@@ -104,7 +111,7 @@ describe('documents, audio, images, subtitles', () => {
     const sizes = (image.meta as { sizes: { file: string; width: number }[] }).sizes
     expect(sizes.map((s) => s.width)).toEqual([320, 960, 1920])
     for (const s of sizes) {
-      const buf = Buffer.from(await new Response(await storage.get(image.key + s.file) as never).arrayBuffer())
+      const buf = Buffer.from(await new Response((await storage.get(image.key + s.file)) as never).arrayBuffer())
       const meta = await sharp(buf).metadata()
       expect(meta.format).toBe('webp')
       expect(meta.exif).toBeUndefined()
@@ -119,7 +126,7 @@ describe('documents, audio, images, subtitles', () => {
     const f = await settled(started.fileId!)
     expect(f.status).toBe('READY')
     expect(f.role).toBe('SUBTITLE')
-    const vtt = await new Response(await storage.get(f.derivatives[0]!.key) as never).text()
+    const vtt = await new Response((await storage.get(f.derivatives[0]!.key)) as never).text()
     expect(vtt).toMatch(/^WEBVTT\n\n1\n00:00:00\.500 --> 00:00:03\.000\n同学们好/)
   })
 })

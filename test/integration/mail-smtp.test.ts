@@ -35,7 +35,11 @@ beforeAll(async () => {
       stream.setEncoding('utf8')
       stream.on('data', (c: string) => (raw += c))
       stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw })
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+        })
         callback()
       })
     },
@@ -54,12 +58,35 @@ describe('e-mail through SMTP', () => {
   it('sends the decision to the uploader, in Chinese, from the configured sender', async () => {
     const liling = await platformBySlug('liling')
     const owner = await actorByPhone(PHONES.lilingTeacher)
-    const r = await prisma.resource.create({ data: { platformId: liling.id, ownerId: owner.userId, title: '邮件通知样例', description: '测试邮件', resourceType: 'COURSEWARE', kind: 'DOCUMENT' } })
-    await prisma.resourceFile.create({ data: { resourceId: r.id, platformId: liling.id, role: 'PRIMARY', status: 'READY', originalName: 'a.pdf', size: 1n, kind: 'DOCUMENT' } })
+    const r = await prisma.resource.create({
+      data: {
+        platformId: liling.id,
+        ownerId: owner.userId,
+        title: '邮件通知样例',
+        description: '测试邮件',
+        resourceType: 'COURSEWARE',
+        kind: 'DOCUMENT',
+      },
+    })
+    await prisma.resourceFile.create({
+      data: {
+        resourceId: r.id,
+        platformId: liling.id,
+        role: 'PRIMARY',
+        status: 'READY',
+        originalName: 'a.pdf',
+        size: 1n,
+        kind: 'DOCUMENT',
+      },
+    })
     const { reviewId } = await submitResource(owner, r.id)
-    await decideReview(await actorByPhone(PHONES.lilingReviewer), reviewId!, { outcome: 'REJECTED', reasons: ['COPYRIGHT'] })
+    await decideReview(await actorByPhone(PHONES.lilingReviewer), reviewId!, {
+      outcome: 'REJECTED',
+      reasons: ['COPYRIGHT'],
+    })
     const deadline = Date.now() + 20_000
-    const decided = () => received.find((m) => m.to.includes('chenxm@liling.demo') && decodeSubject(m.raw) === '审核结论：邮件通知样例')
+    const decided = () =>
+      received.find((m) => m.to.includes('chenxm@liling.demo') && decodeSubject(m.raw) === '审核结论：邮件通知样例')
     while (!decided() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100))
     const mail = decided()
     expect(mail, JSON.stringify(received.map((m) => decodeSubject(m.raw)))).toBeDefined()
@@ -73,17 +100,30 @@ describe('e-mail through SMTP', () => {
 function decodeSubject(raw: string) {
   const m = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)
   if (!m) return ''
-  return m[1]!.replace(/\r?\n[ \t]/g, '').replace(/=\?utf-8\?([BQ])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
-    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
-  )
+  return m[1]!
+    .replace(/\r?\n[ \t]/g, '')
+    .replace(/=\?utf-8\?([BQ])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
+    )
 }
 
 /** The text body, whatever transfer encoding nodemailer chose. */
 function decodeBody(raw: string) {
   const [head, ...rest] = raw.split(/\r?\n\r?\n/)
   const body = rest.join('\n\n')
-  if (/Content-Transfer-Encoding: base64/i.test(head!)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+  if (/Content-Transfer-Encoding: base64/i.test(head!))
+    return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
   if (/Content-Transfer-Encoding: quoted-printable/i.test(head!))
-    return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8')
+    return Buffer.from(
+      body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8')
   return body
 }

@@ -14,11 +14,16 @@ describe('migrations', () => {
 })
 
 describe('local-disk storage driver', () => {
-  const key = objectKeys.derived({ platformId: 'cplatform0001', resourceId: 'cresource0001', fileId: 'cfile0000001' }, 'text/extract.txt')
+  const key = objectKeys.derived(
+    { platformId: 'cplatform0001', resourceId: 'cresource0001', fileId: 'cfile0000001' },
+    'text/extract.txt',
+  )
 
   it('puts, reads (whole and a range), lists and removes; signed URLs expire', async () => {
     await storage.check()
-    await storage.put(key, Readable.from([Buffer.from('勾股定理：直角三角形两直角边的平方和等于斜边的平方。')]), { contentType: 'text/plain; charset=utf-8' })
+    await storage.put(key, Readable.from([Buffer.from('勾股定理：直角三角形两直角边的平方和等于斜边的平方。')]), {
+      contentType: 'text/plain; charset=utf-8',
+    })
     const st = await storage.stat(key)
     expect(st?.size).toBeGreaterThan(20)
     expect(st?.contentType).toBe('text/plain; charset=utf-8')
@@ -40,7 +45,14 @@ describe('local-disk storage driver', () => {
 
   it('refuses keys that would leave the storage root', async () => {
     await expect(storage.put('originals/../../etc/passwd', Buffer.from('x'))).rejects.toThrow(/invalid object key/)
-    expect(() => objectKeys.derived({ platformId: 'cplatform0001', resourceId: 'cresource0001', fileId: 'cfile0000001' }, 'text/../x')).toThrow()
-    expect(() => objectKeys.original({ platformId: '../../x', resourceId: 'cresource0001', fileId: 'cupload00001' })).toThrow()
+    expect(() =>
+      objectKeys.derived(
+        { platformId: 'cplatform0001', resourceId: 'cresource0001', fileId: 'cfile0000001' },
+        'text/../x',
+      ),
+    ).toThrow()
+    expect(() =>
+      objectKeys.original({ platformId: '../../x', resourceId: 'cresource0001', fileId: 'cupload00001' }),
+    ).toThrow()
   })
 })

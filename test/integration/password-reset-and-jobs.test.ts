@@ -42,9 +42,13 @@ describe('password reset by a one-time link, through the outbox and the real que
 
     await resetPassword({ token, newPassword: 'Liling2026new', confirmPassword: 'Liling2026new' })
     expect(await getActorForSession(before.sessionId)).toBeNull()
-    await expect(signIn({ identifier: PHONES.lilingTeacher, password: 'Liling2026new', ip: '127.0.0.3' })).resolves.toHaveProperty('sessionId')
+    await expect(
+      signIn({ identifier: PHONES.lilingTeacher, password: 'Liling2026new', ip: '127.0.0.3' }),
+    ).resolves.toHaveProperty('sessionId')
 
-    const again = await resetPassword({ token, newPassword: 'Another2026x', confirmPassword: 'Another2026x' }).catch((e) => e)
+    const again = await resetPassword({ token, newPassword: 'Another2026x', confirmPassword: 'Another2026x' }).catch(
+      (e) => e,
+    )
     expect(isAppError(again) && again.messageKey).toBe('auth.reset.invalidToken')
   })
 
@@ -58,7 +62,9 @@ describe('password reset by a one-time link, through the outbox and the real que
 
 describe('the job outbox', () => {
   it('dispatching the same rows twice queues each job once', async () => {
-    await prisma.$transaction((tx) => enqueueJob(tx, 'message.send', { channel: 'sms', to: '13800000099', subject: '测试', body: '一次' }, 'dup-test'))
+    await prisma.$transaction((tx) =>
+      enqueueJob(tx, 'message.send', { channel: 'sms', to: '13800000099', subject: '测试', body: '一次' }, 'dup-test'),
+    )
     const seen: string[] = []
     const add = async (name: Parameters<typeof addJob>[0], payload: unknown, jobId: string) => {
       seen.push(jobId)
@@ -73,8 +79,12 @@ describe('the job outbox', () => {
     expect(memoryOutbox.filter((m) => m.body === '一次')).toHaveLength(1)
   })
 
-  it('refuses a payload that does not match the job\'s schema', async () => {
-    await expect(prisma.$transaction((tx) => enqueueJob(tx, 'message.send', { channel: 'fax' as never, to: 'x', subject: '', body: '' }, 'bad'))).rejects.toThrow()
+  it("refuses a payload that does not match the job's schema", async () => {
+    await expect(
+      prisma.$transaction((tx) =>
+        enqueueJob(tx, 'message.send', { channel: 'fax' as never, to: 'x', subject: '', body: '' }, 'bad'),
+      ),
+    ).rejects.toThrow()
     expect(await prisma.jobOutbox.count({ where: { jobId: 'message.send.bad' } })).toBe(0)
   })
 })

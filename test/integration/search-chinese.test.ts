@@ -37,7 +37,12 @@ describe('Chinese search settings', () => {
     const dict = await curriculumDictionary()
     expect(dict).toEqual(expect.arrayContaining(['勾股定理', '一元二次方程', '牛顿第二定律', '二次函数', '赵爽弦图']))
     const settings = await search.index(uid).getSettings()
-    expect(settings.localizedAttributes).toEqual([{ attributePatterns: ['title', 'keywords', 'knowledgePoints', 'chapters', 'description', 'text', 'subtitles'], locales: ['cmn'] }])
+    expect(settings.localizedAttributes).toEqual([
+      {
+        attributePatterns: ['title', 'keywords', 'knowledgePoints', 'chapters', 'description', 'text', 'subtitles'],
+        locales: ['cmn'],
+      },
+    ])
     expect(settings.dictionary).toContain('牛顿第二定律')
   })
 

@@ -27,7 +27,7 @@ afterAll(async () => {
   await search.deleteIndex(resourcesIndexUid()).waitTask()
 })
 
-describe('relevance on teachers\' queries', () => {
+describe("relevance on teachers' queries", () => {
   it(`finds what ${RELEVANCE.length} real queries must find: recall@10 ≥ 0.9`, async () => {
     expect(RELEVANCE.length).toBeGreaterThanOrEqual(30)
     expect(CORPUS.length).toBeGreaterThan(40)
@@ -39,7 +39,9 @@ describe('relevance on teachers\' queries', () => {
       const top = res.hits.slice(0, 10).map((h) => keyOf.get(h.id) ?? '·')
       const recall = r.expect.filter((k) => top.includes(k)).length / r.expect.length
       sum += recall
-      lines.push(`${recall === 1 ? 'ok  ' : 'MISS'} ${recall.toFixed(2)}  ${r.q.padEnd(16, '　')} top10: ${top.join(' ')}`)
+      lines.push(
+        `${recall === 1 ? 'ok  ' : 'MISS'} ${recall.toFixed(2)}  ${r.q.padEnd(16, '　')} top10: ${top.join(' ')}`,
+      )
     }
     const recallAt10 = sum / RELEVANCE.length
     console.log(`relevance: recall@10 = ${recallAt10.toFixed(3)} over ${RELEVANCE.length} queries\n${lines.join('\n')}`)
@@ -48,7 +50,9 @@ describe('relevance on teachers\' queries', () => {
 
   it('keeps a document out when none of its words match (no false friends)', async () => {
     const portal = await platformBySlug('liling')
-    const res = await searchResources(portal, parseSearchParams(new URLSearchParams({ q: '牛顿第二定律' })), { facets: false })
+    const res = await searchResources(portal, parseSearchParams(new URLSearchParams({ q: '牛顿第二定律' })), {
+      facets: false,
+    })
     // Physics about Newton's laws, never the maths resources that merely contain 定律-like words.
     for (const h of res.hits.slice(0, 10)) expect(unmark(h.title)).not.toMatch(/勾股|函数|方程/)
   })

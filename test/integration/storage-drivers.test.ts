@@ -12,7 +12,11 @@ import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 const S3 = vi.hoisted(() => {
-  const s3 = { port: 17480, accessKey: 'ERCTEST' + Math.random().toString(36).slice(2, 10).toUpperCase(), secretKey: 'secret-' + Math.random().toString(36).slice(2) }
+  const s3 = {
+    port: 17480,
+    accessKey: 'ERCTEST' + Math.random().toString(36).slice(2, 10).toUpperCase(),
+    secretKey: 'secret-' + Math.random().toString(36).slice(2),
+  }
   Object.assign(process.env, {
     STORAGE_DRIVER: 's3',
     S3_ENDPOINT: `http://127.0.0.1:${s3.port}`,
@@ -34,7 +38,15 @@ import { objectKeys } from '../../storage/keys.ts'
 import { signMediaPrefix } from '../../storage/media-token.ts'
 import { FIXTURES } from '../fixtures/generate.ts'
 import type { Browser, startTestServer } from '../factories/http.ts'
-import { leftAfterCleanup, settled, startUpload, tusUpload, uploadFile, listKeys, startIngestHarness } from '../factories/upload.ts'
+import {
+  leftAfterCleanup,
+  settled,
+  startUpload,
+  tusUpload,
+  uploadFile,
+  listKeys,
+  startIngestHarness,
+} from '../factories/upload.ts'
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 150_000 })
 
@@ -91,7 +103,14 @@ describe.each([
     const chunk = randomBytes(1024 * 1024)
     const expected = createHash('sha256')
     for (let i = 0; i < 30; i++) expected.update(chunk)
-    await d.put(key, Readable.from((function* () { for (let i = 0; i < 30; i++) yield chunk })()))
+    await d.put(
+      key,
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < 30; i++) yield chunk
+        })(),
+      ),
+    )
     expect((await d.stat(key))?.size).toBe(30 * 1024 * 1024)
     const got = createHash('sha256')
     for await (const c of await d.get(key)) got.update(c as Buffer)
@@ -117,7 +136,10 @@ describe('S3 presigned URLs', () => {
     const part = await fetch(url, { headers: { range: 'bytes=1000-1999' } })
     expect(part.status).toBe(206)
     expect(Buffer.from(await part.arrayBuffer()).equals(body.subarray(1000, 2000))).toBe(true)
-    const tampered = url.replace(/X-Amz-Signature=([0-9a-f])/, (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`)
+    const tampered = url.replace(
+      /X-Amz-Signature=([0-9a-f])/,
+      (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`,
+    )
     expect((await fetch(tampered)).status).toBe(403)
     await new Promise((r) => setTimeout(r, 3_000))
     expect((await fetch(url)).status).toBe(403)
@@ -131,10 +153,16 @@ describe('uploads and processing on S3', () => {
     const bytes = fs.readFileSync(file)
     const started = await startUpload(teacher, 'liling', '断点续传.mp4', bytes.length)
     const meta = { fileId: started.fileId!, resourceId: started.resourceId!, filename: '断点续传.mp4' }
-    const first = await tusUpload(teacher, bytes, bytes.length, meta, { chunkSize: 5 * 1024 * 1024, abortAfter: bytes.length / 2 })
+    const first = await tusUpload(teacher, bytes, bytes.length, meta, {
+      chunkSize: 5 * 1024 * 1024,
+      abortAfter: bytes.length / 2,
+    })
     expect(first).toMatchObject({ ok: false, aborted: true })
     const url = (first as { url: string }).url
-    const head = await fetch(url, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', cookie: teacher.cookieHeader() } })
+    const head = await fetch(url, {
+      method: 'HEAD',
+      headers: { 'tus-resumable': '1.0.0', cookie: teacher.cookieHeader() },
+    })
     const offset = Number(head.headers.get('upload-offset'))
     expect(offset).toBeGreaterThan(0)
     expect(offset).toBeLessThan(bytes.length)
@@ -147,7 +175,11 @@ describe('uploads and processing on S3', () => {
 
     // The player's media come out of the bucket through the signed /media route, with ranges.
     const hls = f.derivatives.find((x) => x.name === 'hls')!
-    const token = signMediaPrefix(process.env.SESSION_SECRET!, objectKeys.derivedPrefix({ platformId: f.platformId, resourceId: f.resourceId, fileId: f.id }), 60)
+    const token = signMediaPrefix(
+      process.env.SESSION_SECRET!,
+      objectKeys.derivedPrefix({ platformId: f.platformId, resourceId: f.resourceId, fileId: f.id }),
+      60,
+    )
     const master = await fetch(`${server.base}/media/${token}/hls/master.m3u8`)
     expect(master.status).toBe(200)
     expect(master.headers.get('content-type')).toContain('mpegurl')
@@ -168,7 +200,11 @@ describe('uploads and processing on S3', () => {
     const processed = await uploadFile(teacher, 'liling', path.join(FIXTURES, 'bad-truncated.mp4'), '截断.mp4')
     const g = await settled(processed.started.fileId!)
     expect(g.status).toBe('REJECTED')
-    expect(await leftAfterCleanup(() => listKeys(`originals/${g.platformId}/${g.resourceId}/`, `derived/${g.platformId}/${g.resourceId}/`))).toEqual([])
+    expect(
+      await leftAfterCleanup(() =>
+        listKeys(`originals/${g.platformId}/${g.resourceId}/`, `derived/${g.platformId}/${g.resourceId}/`),
+      ),
+    ).toEqual([])
     expect(await prisma.resourceFile.count({ where: { status: 'REJECTED' } })).toBe(2)
   })
 })

@@ -36,6 +36,8 @@ describe('sweeping storage', () => {
     expect(await sweepOrphans({ graceMs: 60_000 })).toEqual({ removed: 0, kept: 2 })
     // Two minutes later the strays are old enough.
     expect(await sweepOrphans({ graceMs: 60_000, now: Date.now() + 120_000 })).toEqual({ removed: 3, kept: 2 })
-    expect(await listKeys('originals/', 'derived/')).toEqual([liveFile.storageKey!, objectKeys.derived(liveRef, 'text/text.txt')].sort())
+    expect(await listKeys('originals/', 'derived/')).toEqual(
+      [liveFile.storageKey!, objectKeys.derived(liveRef, 'text/text.txt')].sort(),
+    )
   })
 })

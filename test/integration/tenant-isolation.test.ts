@@ -5,19 +5,22 @@ import { listAuditLog, listPlatformMembers } from '~/services/platform/read-plat
 import { updatePlatformBranding } from '~/services/platform/update-platform-branding.server.ts'
 import { actorByPhone, PHONES, platformBySlug, seedDemo, outcomeOf } from '../factories/index.ts'
 
-
 const branding = { name: '被篡改的平台', bannerText: '', primaryColor: '#000000', accentColor: '#ffffff', logoUrl: '' }
 
-describe('a county\'s private data stays with that county', () => {
+describe("a county's private data stays with that county", () => {
   beforeAll(seedDemo)
 
-  it('a Liling teacher cannot read or change Changsha County\'s private data', async () => {
+  it("a Liling teacher cannot read or change Changsha County's private data", async () => {
     const teacher = await actorByPhone(PHONES.lilingTeacher)
     const csx = await platformBySlug('changshaxian')
     expect(await outcomeOf(listPlatformMembers(teacher, csx.id))).toBe('FORBIDDEN')
     expect(await outcomeOf(listAuditLog(teacher, csx.id))).toBe('FORBIDDEN')
     expect(await outcomeOf(updatePlatformBranding(teacher, csx.id, branding))).toBe('FORBIDDEN')
-    expect(await outcomeOf(grantRole(teacher, { platformId: csx.id, identifier: PHONES.lilingTeacher, role: 'PLATFORM_ADMIN' }))).toBe('FORBIDDEN')
+    expect(
+      await outcomeOf(
+        grantRole(teacher, { platformId: csx.id, identifier: PHONES.lilingTeacher, role: 'PLATFORM_ADMIN' }),
+      ),
+    ).toBe('FORBIDDEN')
     const csxTeacher = await prisma.user.findUniqueOrThrow({ where: { phone: PHONES.changshaxianTeacher } })
     expect(await outcomeOf(setUserStatus(teacher, { userId: csxTeacher.id, status: 'DISABLED' }))).toBe('FORBIDDEN')
     // Nothing changed.
@@ -26,7 +29,7 @@ describe('a county\'s private data stays with that county', () => {
     expect(await prisma.roleAssignment.count({ where: { platformId: csx.id, role: 'PLATFORM_ADMIN' } })).toBe(0)
   })
 
-  it('a Liling teacher cannot read Liling\'s own admin data either (it is not an admin)', async () => {
+  it("a Liling teacher cannot read Liling's own admin data either (it is not an admin)", async () => {
     const teacher = await actorByPhone(PHONES.lilingTeacher)
     const liling = await platformBySlug('liling')
     expect(await outcomeOf(listPlatformMembers(teacher, liling.id))).toBe('FORBIDDEN')
@@ -34,7 +37,9 @@ describe('a county\'s private data stays with that county', () => {
 
   it('a county admin administers its own county only: not a sibling, not its parent city', async () => {
     const admin = await actorByPhone(PHONES.lilingAdmin)
-    const [liling, youxian, zhuzhou, csx] = await Promise.all(['liling', 'youxian', 'zhuzhou', 'changshaxian'].map(platformBySlug))
+    const [liling, youxian, zhuzhou, csx] = await Promise.all(
+      ['liling', 'youxian', 'zhuzhou', 'changshaxian'].map(platformBySlug),
+    )
     expect(await outcomeOf(listPlatformMembers(admin, liling!.id))).toBe('OK')
     expect(await outcomeOf(listPlatformMembers(admin, youxian!.id))).toBe('FORBIDDEN')
     expect(await outcomeOf(listPlatformMembers(admin, zhuzhou!.id))).toBe('FORBIDDEN')
@@ -57,8 +62,12 @@ describe('a county\'s private data stays with that county', () => {
     const admin = await actorByPhone(PHONES.lilingAdmin)
     const liling = await platformBySlug('liling')
     for (const role of ['REGULATOR', 'TRADING_OPERATOR', 'PROVINCE_ADMIN'])
-      expect(await outcomeOf(grantRole(admin, { platformId: liling.id, identifier: PHONES.lilingTeacher2, role }))).toBe('VALIDATION')
-    expect(await outcomeOf(grantRole(admin, { platformId: liling.id, identifier: PHONES.lilingTeacher2, role: 'REVIEWER' }))).toBe('OK')
+      expect(
+        await outcomeOf(grantRole(admin, { platformId: liling.id, identifier: PHONES.lilingTeacher2, role })),
+      ).toBe('VALIDATION')
+    expect(
+      await outcomeOf(grantRole(admin, { platformId: liling.id, identifier: PHONES.lilingTeacher2, role: 'REVIEWER' })),
+    ).toBe('OK')
   })
 
   it('the regulator reads the audit trail but cannot change anything', async () => {
@@ -68,7 +77,7 @@ describe('a county\'s private data stays with that county', () => {
     expect(await outcomeOf(updatePlatformBranding(reg, liling.id, branding))).toBe('FORBIDDEN')
   })
 
-  it('over HTTP: another platform\'s admin page answers 403 with the Chinese error page', async () => {
+  it("over HTTP: another platform's admin page answers 403 with the Chinese error page", async () => {
     const { startTestServer, Browser } = await import('../factories/http.ts')
     const server = await startTestServer()
     try {

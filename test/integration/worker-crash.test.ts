@@ -29,7 +29,12 @@ const children: ChildProcess[] = []
 function startWorkerProcess() {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
     cwd: ROOT,
-    env: { ...process.env, WORKER_LOCK_MS: '3000', WORK_DIR: work, LOG_FILE: path.join(work + '-logs', `worker-${children.length}.log`) },
+    env: {
+      ...process.env,
+      WORKER_LOCK_MS: '3000',
+      WORK_DIR: work,
+      LOG_FILE: path.join(work + '-logs', `worker-${children.length}.log`),
+    },
     stdio: 'ignore',
   })
   children.push(child)
@@ -51,7 +56,11 @@ function processesInWork() {
   return found
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 60_000,
+): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const v = await fn()

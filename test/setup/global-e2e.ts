@@ -30,7 +30,11 @@ export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 export default async function setup() {
   ensureChromium()
   // The browser bundle is built as in production (vitest sets NODE_ENV=test).
-  execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } })
+  execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   const admin = new pg.Client({ connectionString: `${TEST.pgBase}/postgres` })
   await admin.connect()
   await admin.query(`DROP DATABASE IF EXISTS ${TEST.e2eDb} WITH (FORCE)`)
@@ -45,10 +49,15 @@ export default async function setup() {
   const log = fs.openSync(path.join(ROOT, 'test-results/e2e/server.log'), 'w')
   // node itself rather than the tsx wrapper, so that signals reach the processes we stop.
   const web = spawn(process.execPath, WEB_NODE_ARGS, { cwd: ROOT, env, stdio: ['ignore', log, log] })
-  const workers = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] })
+  const workers = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', log, log],
+  })
   await waitForHttp(`http://127.0.0.1:${TEST.e2ePort}/readyz`)
   return async () => {
-    const stopped = (c: typeof web) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())))
+    const stopped = (c: typeof web) =>
+      new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())))
     for (const c of [web, workers]) c.kill('SIGTERM')
     const force = setTimeout(() => [web, workers].forEach((c) => c.kill('SIGKILL')), 10_000)
     await Promise.all([stopped(web), stopped(workers)])

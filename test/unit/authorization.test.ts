@@ -12,11 +12,16 @@ const K1x = { id: 'K1x', path: 'P/C1/K1x' } // id sharing a prefix with K1 must 
 const ALL = { P, C1, C2, K1, K2, S1, K1x }
 
 const actor = (role: Actor['roles'][number]['role'], on: { id: string; path: string }): Actor => ({
-  userId: 'u', displayName: 'u', roles: [{ role, platformId: on.id, platformPath: on.path }],
+  userId: 'u',
+  displayName: 'u',
+  roles: [{ role, platformId: on.id, platformPath: on.path }],
 })
 
 function allowed(a: Actor, action: Action) {
-  return Object.entries(ALL).filter(([, p]) => can(a, action, p)).map(([n]) => n).sort()
+  return Object.entries(ALL)
+    .filter(([, p]) => can(a, action, p))
+    .map(([n]) => n)
+    .sort()
 }
 
 describe('authorisation', () => {
@@ -37,7 +42,7 @@ describe('authorisation', () => {
     expect(allowed(actor('TEACHER', K1), 'platform.admin')).toEqual([])
     expect(allowed(actor('TEACHER', K1), 'platform.members.read')).toEqual([])
   })
-  it('a reviewer reviews its own platform\'s queue only (upward recommendation is a separate record)', () => {
+  it("a reviewer reviews its own platform's queue only (upward recommendation is a separate record)", () => {
     expect(allowed(actor('REVIEWER', C1), 'review.queue')).toEqual(['C1'])
   })
   it('the regulator reads audit trails below it but administers nothing', () => {

@@ -29,7 +29,11 @@ describe('i18n', () => {
   it('no Chinese text is hard-coded in components or routes', () => {
     const dirs = ['app/routes', 'app/components', 'app/server', 'app/root.tsx']
     const files = dirs.flatMap((d) =>
-      fs.statSync(d).isDirectory() ? (fs.readdirSync(d, { recursive: true }) as string[]).map((f) => path.join(d, f)).filter((f) => fs.statSync(f).isFile()) : [d],
+      fs.statSync(d).isDirectory()
+        ? (fs.readdirSync(d, { recursive: true }) as string[])
+            .map((f) => path.join(d, f))
+            .filter((f) => fs.statSync(f).isFile())
+        : [d],
     )
     for (const f of files) {
       const code = fs.readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')
@@ -42,11 +46,22 @@ describe('i18n', () => {
 
 describe('environment', () => {
   it('names every bad variable', () => {
-    expect(() => parseEnv({ NODE_ENV: 'test', PORT: 'abc', DATABASE_URL: 'mysql://x' })).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/)
+    expect(() => parseEnv({ NODE_ENV: 'test', PORT: 'abc', DATABASE_URL: 'mysql://x' })).toThrow(
+      /PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/,
+    )
   })
   it('requires a real secret and URLs in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/)
-    expect(() => parseEnv({ NODE_ENV: 'production', SESSION_SECRET: 'dev-only-secret-change-me-0123456789abcdef', DATABASE_URL: 'postgresql://x/y', REDIS_URL: 'redis://x', MEILI_URL: 'http://m', MEILI_MASTER_KEY: '0123456789abcdef0' })).toThrow(/real SESSION_SECRET/)
+    expect(() =>
+      parseEnv({
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'dev-only-secret-change-me-0123456789abcdef',
+        DATABASE_URL: 'postgresql://x/y',
+        REDIS_URL: 'redis://x',
+        MEILI_URL: 'http://m',
+        MEILI_MASTER_KEY: '0123456789abcdef0',
+      }),
+    ).toThrow(/real SESSION_SECRET/)
   })
   it('requires S3 keys when the S3 driver is chosen', () => {
     expect(() => parseEnv({ NODE_ENV: 'test', STORAGE_DRIVER: 's3' })).toThrow(/S3_ACCESS_KEY/)
@@ -68,7 +83,8 @@ describe('sign-in identifiers and passwords', () => {
     expect(parseIdentifier(' 138-0000-0033 ')).toEqual({ kind: 'phone', value: '13800000033' })
     expect(parseIdentifier('+8613800000033')).toEqual({ kind: 'phone', value: '13800000033' })
     expect(parseIdentifier('ChenXM@Liling.Demo')).toEqual({ kind: 'email', value: 'chenxm@liling.demo' })
-    for (const bad of ['', '12345', '23800000033', 'a@b', 'x'.repeat(300) + '@a.cn']) expect(parseIdentifier(bad)).toBeNull()
+    for (const bad of ['', '12345', '23800000033', 'a@b', 'x'.repeat(300) + '@a.cn'])
+      expect(parseIdentifier(bad)).toBeNull()
   })
   it('hashes with a salt and verifies; rejects weak passwords', async () => {
     const h1 = await hashPassword('Shaoshan1893')
@@ -98,7 +114,8 @@ describe('roles', () => {
 describe('redirects and object keys', () => {
   it('only same-site paths are redirect targets', () => {
     expect(safeRedirectPath('/p/liling/me', '/')).toBe('/p/liling/me')
-    for (const bad of ['//evil.example', 'https://evil.example', '/\\evil.example', null, 'javascript:alert(1)']) expect(safeRedirectPath(bad, '/')).toBe('/')
+    for (const bad of ['//evil.example', 'https://evil.example', '/\\evil.example', null, 'javascript:alert(1)'])
+      expect(safeRedirectPath(bad, '/')).toBe('/')
   })
   it('object keys cannot climb out of their prefix', () => {
     expect(isValidKey('originals/a1b2c3d4/e5f6g7h8/i9j0k1l2')).toBe(true)
@@ -109,8 +126,11 @@ describe('redirects and object keys', () => {
 describe('routes', () => {
   it('every route with an action checks the CSRF token through readForm', () => {
     const dir = 'app/routes'
-    const withAction = fs.readdirSync(dir).filter((f) => /export async function action/.test(fs.readFileSync(path.join(dir, f), 'utf8')))
+    const withAction = fs
+      .readdirSync(dir)
+      .filter((f) => /export async function action/.test(fs.readFileSync(path.join(dir, f), 'utf8')))
     expect(withAction.length).toBeGreaterThan(5)
-    for (const f of withAction) expect(fs.readFileSync(path.join(dir, f), 'utf8'), f).toMatch(/readForm\(request, context\)/)
+    for (const f of withAction)
+      expect(fs.readFileSync(path.join(dir, f), 'utf8'), f).toMatch(/readForm\(request, context\)/)
   })
 })

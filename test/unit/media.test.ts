@@ -47,7 +47,10 @@ describe('content sniffing decides the kind, never the name', () => {
 
 describe('subtitles', () => {
   it('parses SRT (CRLF, GB18030) and writes valid WebVTT', () => {
-    const gbk = Buffer.from('31 0d0a 30303a30303a30312c303030202d2d3e2030303a30303a30322c353030 0d0a c4e3bac3 0d0a'.replace(/\s/g, ''), 'hex') // "你好" in GBK
+    const gbk = Buffer.from(
+      '31 0d0a 30303a30303a30312c303030202d2d3e2030303a30303a30322c353030 0d0a c4e3bac3 0d0a'.replace(/\s/g, ''),
+      'hex',
+    ) // "你好" in GBK
     expect(decodeText(gbk)).toContain('你好')
     const cues = parseSubtitle(gbk)
     expect(cues).toEqual([{ start: 1, end: 2.5, text: '你好' }])
@@ -61,7 +64,9 @@ describe('subtitles', () => {
   })
 
   it('strips markup that WebVTT would treat as tags, keeps basic styling', () => {
-    expect(toWebVtt([{ start: 0, end: 1, text: '<b>重点</b><script>x</script> a --> b' }])).toContain('<b>重点</b>x a → b')
+    expect(toWebVtt([{ start: 0, end: 1, text: '<b>重点</b><script>x</script> a --> b' }])).toContain(
+      '<b>重点</b>x a → b',
+    )
   })
 })
 
@@ -76,7 +81,12 @@ describe('the HLS ladder', () => {
   })
 
   it('plans a storyboard of at most about 120 thumbnails', () => {
-    expect(storyboardFor({ format: 'mp4', durationSec: 60, width: 1280, height: 720 })).toMatchObject({ interval: 1, count: 60, tw: 160, th: 90 })
+    expect(storyboardFor({ format: 'mp4', durationSec: 60, width: 1280, height: 720 })).toMatchObject({
+      interval: 1,
+      count: 60,
+      tw: 160,
+      th: 90,
+    })
     expect(storyboardFor({ format: 'mp4', durationSec: 2700, width: 1280, height: 720 }).count).toBeLessThanOrEqual(120)
   })
 })

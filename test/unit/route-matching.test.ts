@@ -64,7 +64,8 @@ describe('route matching (patched @remix-run/router)', () => {
       ['/P/LILING/RESOURCES', ['root', 'p.$slug', 'p.$slug.resources']],
       ['/nowhere/at/all', ['root', '$']],
     ]
-    for (let round = 0; round < 3; round++) for (const [path, expected] of cases) expect(ids(path), path).toEqual(expected)
+    for (let round = 0; round < 3; round++)
+      for (const [path, expected] of cases) expect(ids(path), path).toEqual(expected)
   })
 
   it('decodes params and splats as before', () => {
@@ -88,7 +89,9 @@ describe('route matching (patched @remix-run/router)', () => {
 describe('how the web process starts', () => {
   it('npm start runs the same command as the demo, the benchmarks and the e2e set-up', async () => {
     const { WEB_NODE_ARGS } = await import('../../scripts/lib/services.ts')
-    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      scripts: Record<string, string>
+    }
     expect(pkg.scripts.start).toBe(['node', ...WEB_NODE_ARGS].join(' '))
   })
 })

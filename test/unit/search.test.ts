@@ -9,15 +9,38 @@ const parse = (s: string) => parseSearchParams(new URLSearchParams(s))
 
 describe('search parameters', () => {
   it('parse strictly: known names, checked values, defaults', () => {
-    const q = parse('q=%20勾股定理%20%20微课%20&type=MICRO_LECTURE&type=COURSEWARE&subject=math&node=jh.math.pep.8b.c2&rating=4&sort=rating&page=2')
-    expect(q).toMatchObject({ q: '勾股定理 微课', type: ['MICRO_LECTURE', 'COURSEWARE'], subject: ['math'], node: 'jh.math.pep.8b.c2', rating: 4, sort: 'rating', page: 2 })
+    const q = parse(
+      'q=%20勾股定理%20%20微课%20&type=MICRO_LECTURE&type=COURSEWARE&subject=math&node=jh.math.pep.8b.c2&rating=4&sort=rating&page=2',
+    )
+    expect(q).toMatchObject({
+      q: '勾股定理 微课',
+      type: ['MICRO_LECTURE', 'COURSEWARE'],
+      subject: ['math'],
+      node: 'jh.math.pep.8b.c2',
+      rating: 4,
+      sort: 'rating',
+      page: 2,
+    })
     expect(parse('')).toMatchObject({ q: '', node: null, rating: null, sort: 'relevance', page: 1, type: [] })
     // Remix's own data-request parameters are not the user's and are ignored.
     expect(parse('q=x&_data=routes%2Fx&_routes=a&index').q).toBe('x')
   })
 
   it('refuse anything else with the parameter named', () => {
-    for (const bad of ['filter=x', 'subject=math%22%20OR%20x', 'grade=G13', 'type=courseware', 'page=0', 'page=251', 'rating=5', 'sort=price:asc', 'node=..%2F..', 'platform=a%20b', 'sort=new&sort=rating', `q=${'a'.repeat(101)}`]) {
+    for (const bad of [
+      'filter=x',
+      'subject=math%22%20OR%20x',
+      'grade=G13',
+      'type=courseware',
+      'page=0',
+      'page=251',
+      'rating=5',
+      'sort=price:asc',
+      'node=..%2F..',
+      'platform=a%20b',
+      'sort=new&sort=rating',
+      `q=${'a'.repeat(101)}`,
+    ]) {
       let err: unknown
       try {
         parse(bad)
@@ -50,15 +73,28 @@ describe('search parameters', () => {
 describe('the curriculum dictionary', () => {
   it('cuts long names at their joining words so the terms inside stay findable', () => {
     expect(bareTerm('第十七章 勾股定理')).toBe('勾股定理')
-    expect(dictionaryTerms(['22.1 二次函数的图象和性质', '特殊角的三角函数值', '3 牛顿第二定律', '17.2 勾股定理的逆定理', '5 实验：验证机械能守恒定律', 'a o e'])).toEqual(
-      ['三角函数值', '二次函数', '勾股定理', '图象', '性质', '特殊角', '牛顿第二定律', '逆定理'].sort(),
-    )
+    expect(
+      dictionaryTerms([
+        '22.1 二次函数的图象和性质',
+        '特殊角的三角函数值',
+        '3 牛顿第二定律',
+        '17.2 勾股定理的逆定理',
+        '5 实验：验证机械能守恒定律',
+        'a o e',
+      ]),
+    ).toEqual(['三角函数值', '二次函数', '勾股定理', '图象', '性质', '特殊角', '牛顿第二定律', '逆定理'].sort())
   })
 })
 
 describe('small helpers', () => {
   it('price bands', () => {
-    expect([priceBand(false, 990), priceBand(true, 0), priceBand(true, 990), priceBand(true, 4900), priceBand(true, 9900)]).toEqual(['FREE', 'FREE', 'UNDER_10', 'UNDER_50', 'OVER_50'])
+    expect([
+      priceBand(false, 990),
+      priceBand(true, 0),
+      priceBand(true, 990),
+      priceBand(true, 4900),
+      priceBand(true, 9900),
+    ]).toEqual(['FREE', 'FREE', 'UNDER_10', 'UNDER_50', 'OVER_50'])
   })
   it('strip control and invisible characters', () => {
     expect(stripControl('a\u0000b\u202ec\nd', { keepLineBreaks: true })).toBe('abc\nd')

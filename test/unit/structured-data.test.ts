@@ -11,10 +11,23 @@ const trail = [
 ]
 const view = {
   resource: {
-    id: 'r1', title: '勾股定理（第 1 课时）微课', description: '通过赵爽弦图探索勾股定理', status: 'DRAFT', kind: 'VIDEO', resourceType: 'MICRO_LECTURE',
-    createdAt: '2026-11-23T08:00:00.000Z', language: 'zh', keywords: ['勾股定理', '赵爽弦图'], intendedUsers: ['TEACHER', 'STUDENT'], licence: 'CC-BY-NC-SA',
-    author: '陈晓梅', provider: '醴陵市第一中学', version: '1.0', platform: { name: '醴陵市教育资源平台' },
-    positions: [{ path: trail.map((n) => n.id), trail, label: '' }], knowledgePoints: [{ id: 'k1', name: '勾股定理' }],
+    id: 'r1',
+    title: '勾股定理（第 1 课时）微课',
+    description: '通过赵爽弦图探索勾股定理',
+    status: 'DRAFT',
+    kind: 'VIDEO',
+    resourceType: 'MICRO_LECTURE',
+    createdAt: '2026-11-23T08:00:00.000Z',
+    language: 'zh',
+    keywords: ['勾股定理', '赵爽弦图'],
+    intendedUsers: ['TEACHER', 'STUDENT'],
+    licence: 'CC-BY-NC-SA',
+    author: '陈晓梅',
+    provider: '醴陵市第一中学',
+    version: '1.0',
+    platform: { name: '醴陵市教育资源平台' },
+    positions: [{ path: trail.map((n) => n.id), trail, label: '' }],
+    knowledgePoints: [{ id: 'k1', name: '勾股定理' }],
   },
 } as unknown as ResourceView
 
@@ -28,7 +41,12 @@ describe('LRMI JSON-LD', () => {
     expect(ld.teaches).toEqual(['勾股定理'])
     expect(ld.educationalAlignment).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ '@type': 'AlignmentObject', alignmentType: 'teaches', targetName: '第十七章 勾股定理', educationalFramework: '人教版 初中数学 八年级下册' }),
+        expect.objectContaining({
+          '@type': 'AlignmentObject',
+          alignmentType: 'teaches',
+          targetName: '第十七章 勾股定理',
+          educationalFramework: '人教版 初中数学 八年级下册',
+        }),
         expect.objectContaining({ alignmentType: 'educationalLevel', targetName: '八年级下册' }),
         expect.objectContaining({ alignmentType: 'educationalSubject', targetName: '初中数学' }),
       ]),
@@ -37,7 +55,17 @@ describe('LRMI JSON-LD', () => {
   })
 
   it('gives a premium resource its price, and a rated one its rating', () => {
-    const premium = { ...view, resource: { ...view.resource, licence: 'PREMIUM', priceCents: 990, ratingAvg: 4.333, ratingCount: 3, publishedAt: '2026-11-23T09:00:00.000Z' } } as unknown as ResourceView
+    const premium = {
+      ...view,
+      resource: {
+        ...view.resource,
+        licence: 'PREMIUM',
+        priceCents: 990,
+        ratingAvg: 4.333,
+        ratingCount: 3,
+        publishedAt: '2026-11-23T09:00:00.000Z',
+      },
+    } as unknown as ResourceView
     const ld = learningResourceJsonLd(premium, { resourceType: '微课', pageUrl: 'https://res.example/p/liling/r/r1' })
     expect(ld.isAccessibleForFree).toBe(false)
     expect(ld.offers).toEqual({ '@type': 'Offer', price: '9.90', priceCurrency: 'CNY' })

@@ -19,7 +19,23 @@ export async function convertStep({ file, source, dir, signal }: StepInput): Pro
   const outDir = path.join(dir, 'out')
   try {
     // Each conversion has its own LibreOffice profile: concurrent soffice runs sharing one lock up.
-    await run(tools.soffice(), ['--headless', '--norestore', '--nologo', '--nolockcheck', '--nodefault', `-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--convert-to', 'pdf', '--outdir', outDir, input], { cwd: dir, signal, timeoutMs: timeout(240_000) })
+    await run(
+      tools.soffice(),
+      [
+        '--headless',
+        '--norestore',
+        '--nologo',
+        '--nolockcheck',
+        '--nodefault',
+        `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        outDir,
+        input,
+      ],
+      { cwd: dir, signal, timeoutMs: timeout(240_000) },
+    )
   } catch (e) {
     if (!(e instanceof ToolError) || e.timedOut) throw e
   }
@@ -43,7 +59,11 @@ export async function pagesStep(input: StepInput): Promise<StepOutput> {
   const out = path.join(dir, 'pages')
   await fs.mkdir(raw)
   await fs.mkdir(out)
-  await run(tools.pdftoppm(), ['-png', '-r', '96', '-scale-to', '1400', '-f', '1', '-l', String(pages), pdf, path.join(raw, 'p')], { cwd: dir, signal, timeoutMs: timeout(60_000 + pages * 3_000) })
+  await run(
+    tools.pdftoppm(),
+    ['-png', '-r', '96', '-scale-to', '1400', '-f', '1', '-l', String(pages), pdf, path.join(raw, 'p')],
+    { cwd: dir, signal, timeoutMs: timeout(60_000 + pages * 3_000) },
+  )
   const pngs = (await fs.readdir(raw)).filter((f) => f.endsWith('.png')).sort()
   const list = []
   for (const [i, png] of pngs.entries()) {
@@ -53,14 +73,34 @@ export async function pagesStep(input: StepInput): Promise<StepOutput> {
     await fs.rm(path.join(raw, png))
   }
   if (!list.length) throw new MediaRejection('media.error.corrupt', 'no page could be rendered')
-  return { outputs: [{ name: 'pages', path: out, isDir: true, meta: { count: list.length, total: file.probe?.pages ?? list.length, pages: list } }] }
+  return {
+    outputs: [
+      {
+        name: 'pages',
+        path: out,
+        isDir: true,
+        meta: { count: list.length, total: file.probe?.pages ?? list.length, pages: list },
+      },
+    ],
+  }
 }
 
 export async function textStep(input: StepInput): Promise<StepOutput> {
   const pdf = await pdfFor(input)
   const out = path.join(input.dir, 'text.txt')
-  await run(tools.pdftotext(), ['-enc', 'UTF-8', '-q', pdf, out], { cwd: input.dir, signal: input.signal, timeoutMs: timeout(120_000) })
-  const text = (await fs.readFile(out, 'utf8')).replace(/\f/g, '\n').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim()
+  await run(tools.pdftotext(), ['-enc', 'UTF-8', '-q', pdf, out], {
+    cwd: input.dir,
+    signal: input.signal,
+    timeoutMs: timeout(120_000),
+  })
+  const text = (await fs.readFile(out, 'utf8'))
+    .replace(/\f/g, '\n')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
   await fs.writeFile(out, text)
-  return { outputs: [{ name: 'text', path: out, meta: { chars: text.length } }], fileUpdate: { textContent: text.slice(0, 200_000) } }
+  return {
+    outputs: [{ name: 'text', path: out, meta: { chars: text.length } }],
+    fileUpdate: { textContent: text.slice(0, 200_000) },
+  }
 }

@@ -76,14 +76,23 @@ async function publish(ref: FileRef, outputs: NonNullable<StepOutput['outputs']>
         files.slice(i, i + 6).map(async (rel) => {
           const key = objectKeys.derived(ref, `${o.name}/${rel}`)
           const st = await fs.stat(path.join(base, rel))
-          await storage.put(key, createReadStream(path.join(base, rel)), { contentType: contentTypeFor(key), size: st.size })
+          await storage.put(key, createReadStream(path.join(base, rel)), {
+            contentType: contentTypeFor(key),
+            size: st.size,
+          })
           written.add(key)
           size += st.size
         }),
       )
     }
     for await (const key of storage.list(prefix)) if (!written.has(key)) await storage.remove(key)
-    rows.push({ name: o.name, key: o.isDir ? prefix : objectKeys.derived(ref, `${o.name}/${files[0]}`), isPrefix: !!o.isDir, size: BigInt(size), meta: o.meta })
+    rows.push({
+      name: o.name,
+      key: o.isDir ? prefix : objectKeys.derived(ref, `${o.name}/${files[0]}`),
+      isPrefix: !!o.isDir,
+      size: BigInt(size),
+      meta: o.meta,
+    })
   }
   return rows
 }
@@ -105,27 +114,62 @@ export async function removeAllObjects(ref: FileRef, originalKey: string | null)
 
 function describeFailure(e: unknown): { key: MessageKey; detail: string } {
   if (e instanceof MediaRejection) return { key: e.key, detail: e.detail.slice(0, 2000) }
-  if (e instanceof ToolError) return { key: e.timedOut ? 'media.error.timeout' : 'media.error.processing', detail: `${e.message}\n${e.stderr}`.slice(0, 2000) }
-  return { key: 'media.error.processing', detail: String(e instanceof Error ? e.stack ?? e.message : e).slice(0, 2000) }
+  if (e instanceof ToolError)
+    return {
+      key: e.timedOut ? 'media.error.timeout' : 'media.error.processing',
+      detail: `${e.message}\n${e.stderr}`.slice(0, 2000),
+    }
+  return {
+    key: 'media.error.processing',
+    detail: String(e instanceof Error ? (e.stack ?? e.message) : e).slice(0, 2000),
+  }
 }
 
-export async function runMediaStep(payload: JobPayload<'media.step'>, ctx: { attempt: number; maxAttempts: number; signal: AbortSignal }) {
+export async function runMediaStep(
+  payload: JobPayload<'media.step'>,
+  ctx: { attempt: number; maxAttempts: number; signal: AbortSignal },
+) {
   const { fileId, step, run } = payload
   const row = await prisma.processingStep.findUnique({
     where: { fileId_name: { fileId, name: step } },
-    include: { file: { include: { resource: { select: { id: true, platformId: true } }, derivatives: { select: { name: true, key: true } } } } },
+    include: {
+      file: {
+        include: {
+          resource: { select: { id: true, platformId: true } },
+          derivatives: { select: { name: true, key: true } },
+        },
+      },
+    },
   })
   // Done already, or superseded by a manual retry, or the file was refused meanwhile: nothing to do.
-  if (!row || row.run !== run || row.status === 'DONE' || row.status === 'FAILED' || row.file.status !== 'PROCESSING' || !row.file.storageKey) return
+  if (
+    !row ||
+    row.run !== run ||
+    row.status === 'DONE' ||
+    row.status === 'FAILED' ||
+    row.file.status !== 'PROCESSING' ||
+    !row.file.storageKey
+  )
+    return
   const file = row.file
   const ref: FileRef = { platformId: file.platformId, resourceId: file.resourceId, fileId }
-  await prisma.processingStep.update({ where: { id: row.id }, data: { status: 'RUNNING', startedAt: new Date(), attempts: { increment: 1 } } })
+  await prisma.processingStep.update({
+    where: { id: row.id },
+    data: { status: 'RUNNING', startedAt: new Date(), attempts: { increment: 1 } },
+  })
   const started = Date.now()
   try {
     const { result, rows } = await withWorkdir(`${step}`, async (dir) => {
       const source = await localCopy(file.storageKey!, dir, 'source')
       const input: StepInput = {
-        file: { id: fileId, platformId: file.platformId, resourceId: file.resourceId, kind: file.kind, probe: file.probe as Probe | null, originalName: file.originalName },
+        file: {
+          id: fileId,
+          platformId: file.platformId,
+          resourceId: file.resourceId,
+          kind: file.kind,
+          probe: file.probe as Probe | null,
+          originalName: file.originalName,
+        },
         source,
         dir,
         signal: ctx.signal,
@@ -139,16 +183,34 @@ export async function runMediaStep(payload: JobPayload<'media.step'>, ctx: { att
       return { result, rows: await publish(ref, result.outputs ?? []) }
     })
     await prisma.$transaction(async (tx) => {
-      for (const r of rows) await tx.derivative.upsert({ where: { fileId_name: { fileId, name: r.name } }, create: { fileId, ...r }, update: r })
+      for (const r of rows)
+        await tx.derivative.upsert({
+          where: { fileId_name: { fileId, name: r.name } },
+          create: { fileId, ...r },
+          update: r,
+        })
       const u = result.fileUpdate
-      if (u) await tx.resourceFile.update({ where: { id: fileId }, data: { kind: u.kind, mimeType: u.mimeType, probe: u.probe as Prisma.InputJsonValue | undefined, textContent: u.textContent } })
-      if (u?.kind && file.role === 'PRIMARY') await tx.resource.update({ where: { id: file.resourceId }, data: { kind: u.kind } })
+      if (u)
+        await tx.resourceFile.update({
+          where: { id: fileId },
+          data: {
+            kind: u.kind,
+            mimeType: u.mimeType,
+            probe: u.probe as Prisma.InputJsonValue | undefined,
+            textContent: u.textContent,
+          },
+        })
+      if (u?.kind && file.role === 'PRIMARY')
+        await tx.resource.update({ where: { id: file.resourceId }, data: { kind: u.kind } })
       if (step === 'probe') {
         const kind = u?.kind ?? file.kind!
         if (file.role === 'SUBTITLE' && kind !== 'SUBTITLE') throw new MediaRejection('media.error.unsupported')
         await planSteps(tx, fileId, kind)
       }
-      await tx.processingStep.update({ where: { id: row.id }, data: { status: 'DONE', finishedAt: new Date(), errorKey: null, errorDetail: null } })
+      await tx.processingStep.update({
+        where: { id: row.id },
+        data: { status: 'DONE', finishedAt: new Date(), errorKey: null, errorDetail: null },
+      })
       await enqueueRunnable(tx, fileId)
       await settleFile(tx, fileId)
     })
@@ -157,20 +219,32 @@ export async function runMediaStep(payload: JobPayload<'media.step'>, ctx: { att
     const rejected = e instanceof MediaRejection
     const final = rejected || ctx.attempt >= ctx.maxAttempts
     const { key, detail } = describeFailure(e)
-    logger.warn({ fileId, step, attempt: ctx.attempt, final, errorKey: key, detail: detail.slice(0, 300) }, 'media step failed')
+    logger.warn(
+      { fileId, step, attempt: ctx.attempt, final, errorKey: key, detail: detail.slice(0, 300) },
+      'media step failed',
+    )
     if (!final) {
       // BullMQ retries with backoff; the uploader sees the step waiting with the last error.
-      await prisma.processingStep.update({ where: { id: row.id }, data: { status: 'WAITING', errorKey: key, errorDetail: detail } })
+      await prisma.processingStep.update({
+        where: { id: row.id },
+        data: { status: 'WAITING', errorKey: key, errorDetail: detail },
+      })
       throw e
     }
     const originalKey = file.storageKey
     await prisma.$transaction(async (tx) => {
-      await tx.processingStep.update({ where: { id: row.id }, data: { status: 'FAILED', finishedAt: new Date(), errorKey: key, errorDetail: detail } })
+      await tx.processingStep.update({
+        where: { id: row.id },
+        data: { status: 'FAILED', finishedAt: new Date(), errorKey: key, errorDetail: detail },
+      })
       await settleFile(tx, fileId)
       if (rejected) {
         // Bad input: nothing of it is kept. The row stays to tell the uploader why.
         await tx.derivative.deleteMany({ where: { fileId } })
-        await tx.resourceFile.update({ where: { id: fileId }, data: { status: 'REJECTED', storageKey: null, errorKey: key, errorDetail: detail } })
+        await tx.resourceFile.update({
+          where: { id: fileId },
+          data: { status: 'REJECTED', storageKey: null, errorKey: key, errorDetail: detail },
+        })
       }
     })
     if (rejected) await removeAllObjects(ref, originalKey)

@@ -8,12 +8,26 @@ import { looksLikeBomb, officeFormat, readZipDirectory, ZipError } from './zip.t
 import { parseSubtitle } from './subtitle.ts'
 import { MediaRejection, timeout, type Probe, type StepInput, type StepOutput } from './types.ts'
 
-type FfStream = { codec_type?: string; codec_name?: string; width?: number; height?: number; avg_frame_rate?: string; duration?: string; disposition?: { attached_pic?: number }; tags?: { rotate?: string }; side_data_list?: { rotation?: number }[] }
+type FfStream = {
+  codec_type?: string
+  codec_name?: string
+  width?: number
+  height?: number
+  avg_frame_rate?: string
+  duration?: string
+  disposition?: { attached_pic?: number }
+  tags?: { rotate?: string }
+  side_data_list?: { rotation?: number }[]
+}
 type FfProbe = { streams?: FfStream[]; format?: { duration?: string; format_name?: string } }
 
 export async function ffprobe(source: string, signal?: AbortSignal): Promise<FfProbe> {
   try {
-    const { stdout } = await run(tools.ffprobe(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', source], { signal, timeoutMs: timeout(60_000) })
+    const { stdout } = await run(
+      tools.ffprobe(),
+      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', source],
+      { signal, timeoutMs: timeout(60_000) },
+    )
     return JSON.parse(stdout) as FfProbe
   } catch (e) {
     if (e instanceof ToolError && !e.timedOut) throw new MediaRejection('media.error.corrupt', e.stderr)
@@ -33,9 +47,20 @@ export function describeAv(p: FfProbe, format: string): Probe {
   const duration = Number(p.format?.duration ?? v?.duration ?? a?.duration)
   let width = v?.width
   let height = v?.height
-  const rotation = Math.abs(Number(v?.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? v?.tags?.rotate ?? 0))
+  const rotation = Math.abs(
+    Number(v?.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? v?.tags?.rotate ?? 0),
+  )
   if (rotation === 90 || rotation === 270) [width, height] = [height, width]
-  return { format, durationSec: Number.isFinite(duration) ? duration : undefined, width, height, fps: fraction(v?.avg_frame_rate), videoCodec: v?.codec_name, audioCodec: a?.codec_name, hasAudio: !!a }
+  return {
+    format,
+    durationSec: Number.isFinite(duration) ? duration : undefined,
+    width,
+    height,
+    fps: fraction(v?.avg_frame_rate),
+    videoCodec: v?.codec_name,
+    audioCodec: a?.codec_name,
+    hasAudio: !!a,
+  }
 }
 
 /** Names inside an OLE2 compound file (DOC/PPT/XLS/WPS, or an encrypted OOXML package). */
@@ -84,13 +109,22 @@ export async function probeStep({ source, signal }: StepInput): Promise<StepOutp
     if (s.kind === 'VIDEO' && !probe.videoCodec) throw new MediaRejection('media.error.noVideoStream')
     if (s.kind === 'AUDIO' && !probe.audioCodec) throw new MediaRejection('media.error.corrupt', 'no audio stream')
     if (!probe.durationSec || probe.durationSec <= 0) throw new MediaRejection('media.error.corrupt', 'no duration')
-    if (probe.durationSec > e.VIDEO_MAX_SECONDS) throw new MediaRejection('media.error.tooLong', `${probe.durationSec}s`)
-    if (s.kind === 'VIDEO' && (!probe.width || !probe.height)) throw new MediaRejection('media.error.corrupt', 'no dimensions')
+    if (probe.durationSec > e.VIDEO_MAX_SECONDS)
+      throw new MediaRejection('media.error.tooLong', `${probe.durationSec}s`)
+    if (s.kind === 'VIDEO' && (!probe.width || !probe.height))
+      throw new MediaRejection('media.error.corrupt', 'no dimensions')
     return { fileUpdate: { kind: s.kind, mimeType: s.mime, probe } }
   }
 
   if (s.kind === 'DOCUMENT') {
-    if (s.format === 'pdf') return { fileUpdate: { kind: 'DOCUMENT', mimeType: s.mime, probe: { format: 'pdf', pages: await pdfPages(source, signal) } } }
+    if (s.format === 'pdf')
+      return {
+        fileUpdate: {
+          kind: 'DOCUMENT',
+          mimeType: s.mime,
+          probe: { format: 'pdf', pages: await pdfPages(source, signal) },
+        },
+      }
     if (s.format === 'zip') {
       let entries
       try {
@@ -99,15 +133,22 @@ export async function probeStep({ source, signal }: StepInput): Promise<StepOutp
         if (err instanceof ZipError) throw new MediaRejection('media.error.corrupt', err.message)
         throw err
       }
-      if (looksLikeBomb(entries, e.DOCUMENT_MAX_UNPACKED_MB * 1024 * 1024)) throw new MediaRejection('media.error.zipBomb')
+      if (looksLikeBomb(entries, e.DOCUMENT_MAX_UNPACKED_MB * 1024 * 1024))
+        throw new MediaRejection('media.error.zipBomb')
       const office = officeFormat(entries)
       if (!office) throw new MediaRejection('media.error.unsupported', 'zip without an office document')
-      const mime = { docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }[office]
+      const mime = {
+        docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+        xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      }[office]
       return { fileUpdate: { kind: 'DOCUMENT', mimeType: mime, probe: { format: office, officeFormat: office } } }
     }
     const ole = await oleFormat(source)
     if (ole === 'encrypted') throw new MediaRejection('media.error.encrypted')
-    return { fileUpdate: { kind: 'DOCUMENT', mimeType: 'application/octet-stream', probe: { format: ole, officeFormat: ole } } }
+    return {
+      fileUpdate: { kind: 'DOCUMENT', mimeType: 'application/octet-stream', probe: { format: ole, officeFormat: ole } },
+    }
   }
 
   if (s.kind === 'IMAGE') {
@@ -127,5 +168,7 @@ export async function probeStep({ source, signal }: StepInput): Promise<StepOutp
 
   // Subtitles: parse now so that broken timings are reported with the line number at once.
   const cues = parseSubtitle(await fs.readFile(source))
-  return { fileUpdate: { kind: 'SUBTITLE', mimeType: 'text/vtt', probe: { format: s.format, durationSec: cues.at(-1)?.end } } }
+  return {
+    fileUpdate: { kind: 'SUBTITLE', mimeType: 'text/vtt', probe: { format: s.format, durationSec: cues.at(-1)?.end } },
+  }
 }

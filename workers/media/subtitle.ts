@@ -48,7 +48,8 @@ export function parseSubtitle(buf: Buffer): Cue[] {
     const m = /^\s*(\S+)\s*-->\s*(\S+)/.exec(timing)
     const start = m ? seconds(m[1]!) : null
     const end = m ? seconds(m[2]!) : null
-    if (start === null || end === null || end <= start) throw new MediaRejection('media.error.badSubtitle', `line ${timingLine + 1}: ${timing.slice(0, 80)}`)
+    if (start === null || end === null || end <= start)
+      throw new MediaRejection('media.error.badSubtitle', `line ${timingLine + 1}: ${timing.slice(0, 80)}`)
     i = timingLine + 1
     const text: string[] = []
     while (i < lines.length && lines[i]!.trim() !== '') text.push(lines[i++]!)
@@ -78,6 +79,11 @@ export async function subtitleStep({ source, dir }: StepInput): Promise<StepOutp
   await fs.writeFile(out, toWebVtt(cues))
   return {
     outputs: [{ name: 'subtitle', path: out, meta: { cues: cues.length } }],
-    fileUpdate: { textContent: cues.map((c) => c.text.replace(/<[^>]*>/g, '')).join('\n').slice(0, 200_000) },
+    fileUpdate: {
+      textContent: cues
+        .map((c) => c.text.replace(/<[^>]*>/g, ''))
+        .join('\n')
+        .slice(0, 200_000),
+    },
   }
 }

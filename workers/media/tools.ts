@@ -48,7 +48,10 @@ export type RunOptions = { cwd?: string; signal?: AbortSignal; timeoutMs?: numbe
  */
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', opts.stdout === 'ignore' ? 'ignore' : 'pipe', 'pipe'] })
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      stdio: ['ignore', opts.stdout === 'ignore' ? 'ignore' : 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -78,7 +81,15 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onAbort)
       if (code === 0 && !timedOut && !opts.signal?.aborted) resolve({ stdout, stderr })
-      else reject(new ToolError(timedOut ? `${cmd} timed out after ${opts.timeoutMs} ms` : `${cmd} exited with ${code}`, code, stderr, timedOut || !!opts.signal?.aborted))
+      else
+        reject(
+          new ToolError(
+            timedOut ? `${cmd} timed out after ${opts.timeoutMs} ms` : `${cmd} exited with ${code}`,
+            code,
+            stderr,
+            timedOut || !!opts.signal?.aborted,
+          ),
+        )
     })
   })
 }
@@ -118,4 +129,5 @@ export async function checkTools(): Promise<ToolReport> {
   return { ok: missing.length === 0, missing, versions }
 }
 
-export const INSTALL_HINT = 'apt-get install -y --no-install-recommends ffmpeg libreoffice-writer libreoffice-impress libreoffice-calc poppler-utils fonts-noto-cjk'
+export const INSTALL_HINT =
+  'apt-get install -y --no-install-recommends ffmpeg libreoffice-writer libreoffice-impress libreoffice-calc poppler-utils fonts-noto-cjk'

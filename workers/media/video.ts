@@ -31,7 +31,9 @@ export function ladderFor(width: number, height: number): Rung[] {
 }
 
 export function rungSize(width: number, height: number, r: Rung) {
-  return width >= height ? { w: even((width * r.short) / height), h: r.short } : { w: r.short, h: even((height * r.short) / width) }
+  return width >= height
+    ? { w: even((width * r.short) / height), h: r.short }
+    : { w: r.short, h: even((height * r.short) / width) }
 }
 
 export type Storyboard = { interval: number; cols: number; rows: number; tw: number; th: number; count: number }
@@ -52,31 +54,86 @@ const KEYFRAME_SECONDS = 2
  * The single-decode ffmpeg command. Exported so the benchmark can run exactly the same
  * command bare and compare.
  */
-export function transcodeArgs(source: string, p: Probe, out: string, opts: { rungs?: Rung[]; storyboard?: boolean } = {}) {
+export function transcodeArgs(
+  source: string,
+  p: Probe,
+  out: string,
+  opts: { rungs?: Rung[]; storyboard?: boolean } = {},
+) {
   const rungs = opts.rungs ?? ladderFor(p.width!, p.height!)
   const sb = storyboardFor(p)
   const withStoryboard = opts.storyboard ?? true
   const branches = rungs.length + (withStoryboard ? 1 : 0)
-  const filters = [`[0:v]format=yuv420p,split=${branches}${rungs.map((_, i) => `[s${i}]`).join('')}${withStoryboard ? '[sb]' : ''}`]
+  const filters = [
+    `[0:v]format=yuv420p,split=${branches}${rungs.map((_, i) => `[s${i}]`).join('')}${withStoryboard ? '[sb]' : ''}`,
+  ]
   rungs.forEach((r, i) => {
     const { w, h } = rungSize(p.width!, p.height!, r)
     filters.push(`[s${i}]scale=${w}:${h}:flags=bicubic[v${i}]`)
   })
   if (withStoryboard) filters.push(`[sb]fps=1/${sb.interval},scale=${sb.tw}:${sb.th},tile=${sb.cols}x${sb.rows}[sbo]`)
-  const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', source, '-filter_complex', filters.join(';')]
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-loglevel',
+    'error',
+    '-i',
+    source,
+    '-filter_complex',
+    filters.join(';'),
+  ]
   rungs.forEach((r, i) => {
     args.push('-map', `[v${i}]`)
     if (p.hasAudio) args.push('-map', '0:a:0', '-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2')
     args.push(
-      '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-level:v', r.level,
-      '-b:v', `${r.videoKbps}k`, '-maxrate', `${Math.round(r.videoKbps * 1.5)}k`, '-bufsize', `${r.videoKbps * 2}k`,
-      '-force_key_frames', `expr:gte(t,n_forced*${KEYFRAME_SECONDS})`, '-sc_threshold', '0',
-      '-f', 'hls', '-hls_time', String(HLS_SEGMENT_SECONDS), '-hls_playlist_type', 'vod', '-hls_list_size', '0',
-      '-hls_flags', 'independent_segments', '-hls_segment_filename', path.join(out, 'hls', r.name, 'seg_%04d.ts'),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-profile:v',
+      'main',
+      '-level:v',
+      r.level,
+      '-b:v',
+      `${r.videoKbps}k`,
+      '-maxrate',
+      `${Math.round(r.videoKbps * 1.5)}k`,
+      '-bufsize',
+      `${r.videoKbps * 2}k`,
+      '-force_key_frames',
+      `expr:gte(t,n_forced*${KEYFRAME_SECONDS})`,
+      '-sc_threshold',
+      '0',
+      '-f',
+      'hls',
+      '-hls_time',
+      String(HLS_SEGMENT_SECONDS),
+      '-hls_playlist_type',
+      'vod',
+      '-hls_list_size',
+      '0',
+      '-hls_flags',
+      'independent_segments',
+      '-hls_segment_filename',
+      path.join(out, 'hls', r.name, 'seg_%04d.ts'),
       path.join(out, 'hls', r.name, 'index.m3u8'),
     )
   })
-  if (withStoryboard) args.push('-map', '[sbo]', '-fps_mode', 'passthrough', '-c:v', 'mjpeg', '-q:v', '5', '-f', 'image2', path.join(out, 'storyboard', 'sheet-%03d.jpg'))
+  if (withStoryboard)
+    args.push(
+      '-map',
+      '[sbo]',
+      '-fps_mode',
+      'passthrough',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '5',
+      '-f',
+      'image2',
+      path.join(out, 'storyboard', 'sheet-%03d.jpg'),
+    )
   return { args, rungs, storyboard: sb }
 }
 
@@ -116,7 +173,10 @@ export async function writeMasterPlaylist(hlsDir: string, p: Probe, rungs: Rung[
     const avg = Math.round(bits / Math.max(seconds, 0.001))
     const { w, h } = rungSize(p.width!, p.height!, r)
     const codecs = p.hasAudio ? `${r.codec},mp4a.40.2` : r.codec
-    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(Math.max(peak, avg))},AVERAGE-BANDWIDTH=${avg},RESOLUTION=${w}x${h}${p.fps ? `,FRAME-RATE=${p.fps.toFixed(3)}` : ''},CODECS="${codecs}"`, `${r.name}/index.m3u8`)
+    lines.push(
+      `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(Math.max(peak, avg))},AVERAGE-BANDWIDTH=${avg},RESOLUTION=${w}x${h}${p.fps ? `,FRAME-RATE=${p.fps.toFixed(3)}` : ''},CODECS="${codecs}"`,
+      `${r.name}/index.m3u8`,
+    )
     variants.push({ name: r.name, width: w, height: h, bandwidth: avg, segments: segs.length })
   }
   await fs.writeFile(path.join(hlsDir, 'master.m3u8'), lines.join('\n') + '\n')
@@ -134,7 +194,11 @@ export async function writeStoryboardVtt(dir: string, p: Probe, sb: Storyboard) 
     const end = Math.min((i + 1) * sb.interval, p.durationSec ?? (i + 1) * sb.interval)
     if (end <= start) break
     const pos = i % perSheet
-    cues.push(`${stamp(start)} --> ${stamp(end)}`, `${sheets[Math.floor(i / perSheet)]}#xywh=${(pos % sb.cols) * sb.tw},${Math.floor(pos / sb.cols) * sb.th},${sb.tw},${sb.th}`, '')
+    cues.push(
+      `${stamp(start)} --> ${stamp(end)}`,
+      `${sheets[Math.floor(i / perSheet)]}#xywh=${(pos % sb.cols) * sb.tw},${Math.floor(pos / sb.cols) * sb.th},${sb.tw},${sb.th}`,
+      '',
+    )
   }
   await fs.writeFile(path.join(dir, 'storyboard.vtt'), cues.join('\n'))
   return { sheets: sheets.length, thumbnails: count }
@@ -143,7 +207,20 @@ export async function writeStoryboardVtt(dir: string, p: Probe, sb: Storyboard) 
 /** The MP4 fallback: the best rung up to 720p, remuxed (not re-encoded), moov first. */
 export function fallbackArgs(out: string, rungs: Rung[]) {
   const rung = [...rungs].reverse().find((r) => r.short <= 720) ?? rungs[0]!
-  return ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', path.join(out, 'hls', rung.name, 'index.m3u8'), '-c', 'copy', '-movflags', '+faststart', path.join(out, 'fallback.mp4')]
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-loglevel',
+    'error',
+    '-i',
+    path.join(out, 'hls', rung.name, 'index.m3u8'),
+    '-c',
+    'copy',
+    '-movflags',
+    '+faststart',
+    path.join(out, 'fallback.mp4'),
+  ]
 }
 
 export async function transcodeStep({ file, source, dir, signal }: StepInput): Promise<StepOutput> {
@@ -158,7 +235,12 @@ export async function transcodeStep({ file, source, dir, signal }: StepInput): P
   return {
     outputs: [
       { name: 'hls', path: path.join(dir, 'hls'), isDir: true, meta: { master: 'master.m3u8', variants } },
-      { name: 'storyboard', path: path.join(dir, 'storyboard'), isDir: true, meta: { vtt: 'storyboard.vtt', ...sb, ...storyboard } },
+      {
+        name: 'storyboard',
+        path: path.join(dir, 'storyboard'),
+        isDir: true,
+        meta: { vtt: 'storyboard.vtt', ...sb, ...storyboard },
+      },
       { name: 'mp4', path: path.join(dir, 'fallback.mp4') },
     ],
   }
@@ -166,7 +248,24 @@ export async function transcodeStep({ file, source, dir, signal }: StepInput): P
 
 export function posterArgs(source: string, p: Probe, out: string) {
   const at = Math.min(3, (p.durationSec ?? 0) * 0.1)
-  return ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-ss', at.toFixed(2), '-i', source, '-frames:v', '1', '-vf', "scale='min(1280,iw)':-2", '-q:v', '3', out]
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-loglevel',
+    'error',
+    '-ss',
+    at.toFixed(2),
+    '-i',
+    source,
+    '-frames:v',
+    '1',
+    '-vf',
+    "scale='min(1280,iw)':-2",
+    '-q:v',
+    '3',
+    out,
+  ]
 }
 
 export async function posterStep({ file, source, dir, signal }: StepInput): Promise<StepOutput> {

@@ -11,12 +11,17 @@ import { workDir } from '../../app/services/media/limits.server.ts'
 import { logger } from '../../app/lib/logger.server.ts'
 
 export async function withWorkdir<T>(label: string, fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = path.join(workDir(), `${process.pid}-${label.replace(/[^a-z0-9]/gi, '')}-${randomBytes(4).toString('hex')}`)
+  const dir = path.join(
+    workDir(),
+    `${process.pid}-${label.replace(/[^a-z0-9]/gi, '')}-${randomBytes(4).toString('hex')}`,
+  )
   await fs.mkdir(dir, { recursive: true })
   try {
     return await fn(dir)
   } finally {
-    await fs.rm(dir, { recursive: true, force: true }).catch((err: unknown) => logger.warn({ err, dir }, 'could not remove work folder'))
+    await fs
+      .rm(dir, { recursive: true, force: true })
+      .catch((err: unknown) => logger.warn({ err, dir }, 'could not remove work folder'))
   }
 }
 

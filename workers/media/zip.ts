@@ -17,7 +17,11 @@ export async function readZipDirectory(file: string): Promise<ZipEntry[]> {
     const tail = Buffer.alloc(tailLen)
     await fh.read(tail, 0, tailLen, size - tailLen)
     let eocd = -1
-    for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break }
+    for (let i = tailLen - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i
+        break
+      }
     if (eocd < 0) throw new ZipError('no end of central directory')
     let count = tail.readUInt16LE(eocd + 10)
     let cdSize = tail.readUInt32LE(eocd + 12)
@@ -33,7 +37,8 @@ export async function readZipDirectory(file: string): Promise<ZipEntry[]> {
       cdSize = Number(rec.readBigUInt64LE(40))
       cdOffset = Number(rec.readBigUInt64LE(48))
     }
-    if (cdOffset + cdSize > size || cdSize > 64 * 1024 * 1024 || count > 200_000) throw new ZipError('central directory out of bounds')
+    if (cdOffset + cdSize > size || cdSize > 64 * 1024 * 1024 || count > 200_000)
+      throw new ZipError('central directory out of bounds')
     const cd = Buffer.alloc(cdSize)
     await fh.read(cd, 0, cdSize, cdOffset)
     const entries: ZipEntry[] = []
@@ -54,7 +59,10 @@ export async function readZipDirectory(file: string): Promise<ZipEntry[]> {
         const len = cd.readUInt16LE(x + 2)
         if (id === 0x0001) {
           let q = x + 4
-          if (uncompressed === 0xffffffff && q + 8 <= x + 4 + len) { uncompressed = Number(cd.readBigUInt64LE(q)); q += 8 }
+          if (uncompressed === 0xffffffff && q + 8 <= x + 4 + len) {
+            uncompressed = Number(cd.readBigUInt64LE(q))
+            q += 8
+          }
           if (compressed === 0xffffffff && q + 8 <= x + 4 + len) compressed = Number(cd.readBigUInt64LE(q))
         }
         x += 4 + len

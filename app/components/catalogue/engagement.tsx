@@ -19,7 +19,12 @@ function ErrorLine({ data }: { data?: Reply }) {
 
 type Common = { action: string; signedIn: boolean; loginHref: string }
 
-export function RatingBox({ action, signedIn, loginHref, summary }: Common & { summary: { avg: number; count: number; histogram: number[]; mine: number | null } }) {
+export function RatingBox({
+  action,
+  signedIn,
+  loginHref,
+  summary,
+}: Common & { summary: { avg: number; count: number; histogram: number[]; mine: number | null } }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const [hover, setHover] = useState(0)
@@ -28,7 +33,9 @@ export function RatingBox({ action, signedIn, loginHref, summary }: Common & { s
     <section className="card" data-testid="rating">
       <h2>{t('engagement.rating')}</h2>
       <p data-testid="rating-summary">
-        {summary.count ? t('engagement.ratingSummary', { avg: summary.avg.toFixed(1), n: summary.count }) : t('engagement.noRatings')}
+        {summary.count
+          ? t('engagement.ratingSummary', { avg: summary.avg.toFixed(1), n: summary.count })
+          : t('engagement.noRatings')}
       </p>
       {summary.count > 0 && (
         <div className="histogram">
@@ -47,7 +54,16 @@ export function RatingBox({ action, signedIn, loginHref, summary }: Common & { s
           <input type="hidden" name="intent" value="rate" />
           <span>{summary.mine ? t('engagement.yourRating', { n: summary.mine }) : t('engagement.rateIt')}</span>
           {[1, 2, 3, 4, 5].map((s) => (
-            <button key={s} type="submit" name="score" value={s} className={`star-button${s <= shown ? ' on' : ''}`} onMouseEnter={() => setHover(s)} aria-label={t('engagement.rateN', { n: s })} aria-pressed={summary.mine === s}>
+            <button
+              key={s}
+              type="submit"
+              name="score"
+              value={s}
+              className={`star-button${s <= shown ? ' on' : ''}`}
+              onMouseEnter={() => setHover(s)}
+              aria-label={t('engagement.rateN', { n: s })}
+              aria-pressed={summary.mine === s}
+            >
               ★
             </button>
           ))}
@@ -62,7 +78,13 @@ export function RatingBox({ action, signedIn, loginHref, summary }: Common & { s
   )
 }
 
-export function CollectBox({ action, signedIn, loginHref, collections, meHref }: Common & { collections: { id: string; name: string; holds: boolean }[]; meHref: string }) {
+export function CollectBox({
+  action,
+  signedIn,
+  loginHref,
+  collections,
+  meHref,
+}: Common & { collections: { id: string; name: string; holds: boolean }[]; meHref: string }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const form = useRef<HTMLFormElement>(null)
@@ -85,7 +107,8 @@ export function CollectBox({ action, signedIn, loginHref, collections, meHref }:
       <h2>{t('engagement.collect')}</h2>
       {holding.length > 0 && (
         <p className="ok" data-testid="collected-in">
-          {t('engagement.collectedIn', { names: holding.map((c) => c.name).join('、') })} <Link to={meHref}>{t('engagement.seeInMySpace')}</Link>
+          {t('engagement.collectedIn', { names: holding.map((c) => c.name).join('、') })}{' '}
+          <Link to={meHref}>{t('engagement.seeInMySpace')}</Link>
         </p>
       )}
       <fetcher.Form ref={form} method="post" action={action} className="rating-form">
@@ -105,7 +128,13 @@ export function CollectBox({ action, signedIn, loginHref, collections, meHref }:
         )}
         <label>
           {collections.length ? t('engagement.orNew') : t('engagement.newCollection')}{' '}
-          <input name="newCollection" maxLength={30} placeholder={t('engagement.newCollectionPlaceholder')} defaultValue={collections.length ? '' : t('engagement.defaultCollection')} key={collections.length} />
+          <input
+            name="newCollection"
+            maxLength={30}
+            placeholder={t('engagement.newCollectionPlaceholder')}
+            defaultValue={collections.length ? '' : t('engagement.defaultCollection')}
+            key={collections.length}
+          />
         </label>
         <button type="submit" className="button small">
           {t('engagement.addToCollection')}
@@ -116,21 +145,53 @@ export function CollectBox({ action, signedIn, loginHref, collections, meHref }:
   )
 }
 
-type CommentRow = { id: string; body: string; status: string; createdAt: string; authorName: string; mine: boolean; reportCount: number; pending?: boolean }
+type CommentRow = {
+  id: string
+  body: string
+  status: string
+  createdAt: string
+  authorName: string
+  mine: boolean
+  reportCount: number
+  pending?: boolean
+}
 
-function CommentItem({ c, action, signedIn, moderator }: { c: CommentRow; action: string; signedIn: boolean; moderator: boolean }) {
+function CommentItem({
+  c,
+  action,
+  signedIn,
+  moderator,
+}: {
+  c: CommentRow
+  action: string
+  signedIn: boolean
+  moderator: boolean
+}) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const [reporting, setReporting] = useState(false)
   return (
-    <li className={`comment${c.status === 'HIDDEN' ? ' comment-hidden' : ''}`} data-testid="comment" data-status={c.status}>
+    <li
+      className={`comment${c.status === 'HIDDEN' ? ' comment-hidden' : ''}`}
+      data-testid="comment"
+      data-status={c.status}
+    >
       <p className="muted small">
         {c.authorName} · {new Date(c.createdAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
         {c.status === 'HIDDEN' && <> · {t('engagement.hidden')}</>}
-        {moderator && c.reportCount > 0 && <> · <span className="badge">{t('engagement.reports', { n: c.reportCount })}</span></>}
+        {moderator && c.reportCount > 0 && (
+          <>
+            {' '}
+            · <span className="badge">{t('engagement.reports', { n: c.reportCount })}</span>
+          </>
+        )}
       </p>
       <p className="comment-body">{c.body}</p>
-      {c.pending && <p className="muted small" data-testid="comment-pending">{t('safety.pendingComment')}</p>}
+      {c.pending && (
+        <p className="muted small" data-testid="comment-pending">
+          {t('safety.pendingComment')}
+        </p>
+      )}
       {signedIn && !c.mine && c.status === 'VISIBLE' && !reporting && (
         <button type="button" className="link-button small muted" onClick={() => setReporting(true)}>
           {t('engagement.report')}
@@ -170,7 +231,13 @@ function CommentItem({ c, action, signedIn, moderator }: { c: CommentRow; action
   )
 }
 
-export function Comments({ action, signedIn, loginHref, comments, moderator }: Common & { comments: CommentRow[]; moderator: boolean }) {
+export function Comments({
+  action,
+  signedIn,
+  loginHref,
+  comments,
+  moderator,
+}: Common & { comments: CommentRow[]; moderator: boolean }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const [body, setBody] = useState('')
@@ -184,7 +251,15 @@ export function Comments({ action, signedIn, loginHref, comments, moderator }: C
         <fetcher.Form method="post" action={action} className="comment-form stack">
           <CsrfInput />
           <input type="hidden" name="intent" value="comment" />
-          <textarea name="body" rows={3} maxLength={1000} value={body} onChange={(e) => setBody(e.target.value)} placeholder={t('engagement.commentPlaceholder')} aria-label={t('engagement.commentLabel')} />
+          <textarea
+            name="body"
+            rows={3}
+            maxLength={1000}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            placeholder={t('engagement.commentPlaceholder')}
+            aria-label={t('engagement.commentLabel')}
+          />
           <div>
             <button type="submit" className="button small" disabled={fetcher.state !== 'idle'}>
               {t('engagement.postComment')}
@@ -215,7 +290,12 @@ export function Comments({ action, signedIn, loginHref, comments, moderator }: C
 export function ReportResource({ action }: { action: string }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
-  if (fetcher.data?.ok) return <p className="ok small" data-testid="resource-reported">{t('safety.reported')}</p>
+  if (fetcher.data?.ok)
+    return (
+      <p className="ok small" data-testid="resource-reported">
+        {t('safety.reported')}
+      </p>
+    )
   return (
     <details className="small" data-testid="report-resource">
       <summary>{t('safety.report')}</summary>
@@ -229,7 +309,12 @@ export function ReportResource({ action }: { action: string }) {
             </option>
           ))}
         </select>
-        <input name="detail" maxLength={500} placeholder={t('safety.reportDetail')} aria-label={t('safety.reportDetail')} />
+        <input
+          name="detail"
+          maxLength={500}
+          placeholder={t('safety.reportDetail')}
+          aria-label={t('safety.reportDetail')}
+        />
         <button type="submit" className="button small">
           {t('engagement.sendReport')}
         </button>

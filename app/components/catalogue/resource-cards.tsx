@@ -4,9 +4,26 @@ import type { ReactNode } from 'react'
 import { useT } from '../i18n.tsx'
 import { yuan } from './marked.tsx'
 
-export type CardItem = { id: string; title: string; type: string; thumb: string | null; premium?: boolean; price?: number }
+export type CardItem = {
+  id: string
+  title: string
+  type: string
+  thumb: string | null
+  premium?: boolean
+  price?: number
+}
 
-export function ResourceCards({ base, items, testId, extra }: { base: string; items: CardItem[]; testId?: string; extra?: (item: CardItem) => ReactNode }) {
+export function ResourceCards({
+  base,
+  items,
+  testId,
+  extra,
+}: {
+  base: string
+  items: CardItem[]
+  testId?: string
+  extra?: (item: CardItem) => ReactNode
+}) {
   const t = useT()
   return (
     <ul className="related" data-testid={testId}>

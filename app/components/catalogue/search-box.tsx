@@ -5,7 +5,17 @@ import { useT } from '../i18n.tsx'
 
 type Suggestion = { text: string; kind: 'term' | 'title'; id?: string }
 
-export function SearchBox({ base, action, defaultValue, hidden }: { base: string; action: string; defaultValue: string; hidden: [string, string][] }) {
+export function SearchBox({
+  base,
+  action,
+  defaultValue,
+  hidden,
+}: {
+  base: string
+  action: string
+  defaultValue: string
+  hidden: [string, string][]
+}) {
   const t = useT()
   const listId = useId()
   const [value, setValue] = useState(defaultValue)

@@ -10,12 +10,23 @@ type Option = { id: string; name: string; level: string; hasChildren: boolean }
 type Level = { options: Option[]; selected: string }
 type Kp = { id: string; name: string }
 
-async function fetchChildren(base: string, parent: string | null): Promise<{ children: Option[]; knowledgePoints: Kp[] }> {
+async function fetchChildren(
+  base: string,
+  parent: string | null,
+): Promise<{ children: Option[]; knowledgePoints: Kp[] }> {
   const res = await fetch(`${base}/api/curriculum${parent ? `?parent=${encodeURIComponent(parent)}` : ''}`)
   return res.ok ? res.json() : { children: [], knowledgePoints: [] }
 }
 
-export function CurriculumPicker({ base, initialPath = [], initialKnowledgePoints = [] }: { base: string; initialPath?: string[]; initialKnowledgePoints?: string[] }) {
+export function CurriculumPicker({
+  base,
+  initialPath = [],
+  initialKnowledgePoints = [],
+}: {
+  base: string
+  initialPath?: string[]
+  initialKnowledgePoints?: string[]
+}) {
   const t = useT()
   const [levels, setLevels] = useState<Level[]>([])
   const [kps, setKps] = useState<Kp[]>([])

@@ -23,7 +23,19 @@ export type Draft = {
 }
 
 /** A select over a list of codes whose labels are the i18n keys `<prefix>.<code>`. */
-function CodeSelect({ label, name, codes, prefix, defaultValue }: { label: MessageKey; name: string; codes: readonly string[]; prefix: string; defaultValue: string }) {
+function CodeSelect({
+  label,
+  name,
+  codes,
+  prefix,
+  defaultValue,
+}: {
+  label: MessageKey
+  name: string
+  codes: readonly string[]
+  prefix: string
+  defaultValue: string
+}) {
   const t = useT()
   return (
     <label>
@@ -39,7 +51,15 @@ function CodeSelect({ label, name, codes, prefix, defaultValue }: { label: Messa
   )
 }
 
-export function MetadataForm({ base, resourceId, initial }: { base: string; resourceId: string; initial: Partial<Draft> }) {
+export function MetadataForm({
+  base,
+  resourceId,
+  initial,
+}: {
+  base: string
+  resourceId: string
+  initial: Partial<Draft>
+}) {
   const t = useT()
   const csrfToken = useCsrfToken()
   const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'error'>('idle')
@@ -56,7 +76,9 @@ export function MetadataForm({ base, resourceId, initial }: { base: string; reso
         form.set('_csrf', csrfToken)
         form.set('intent', 'meta')
         const res = await fetch(`${base}/api/resources/${resourceId}`, { method: 'POST', body: form }).catch(() => null)
-        const body = res ? ((await res.json().catch(() => ({}))) as { ok?: boolean; error?: string; fields?: Record<string, string> }) : {}
+        const body = res
+          ? ((await res.json().catch(() => ({}))) as { ok?: boolean; error?: string; fields?: Record<string, string> })
+          : {}
         setErrors(body.fields ?? {})
         setMessage(body.ok ? '' : (body.error ?? t('upload.error.network')))
         setState(body.ok ? 'saved' : 'error')
@@ -68,20 +90,52 @@ export function MetadataForm({ base, resourceId, initial }: { base: string; reso
         <input name="title" defaultValue={initial.title} maxLength={120} required aria-invalid={!!errors.title} />
         {errors.title && <span className="field-error">{errors.title}</span>}
       </label>
-      <CodeSelect label="upload.meta.type" name="resourceType" codes={RESOURCE_TYPES} prefix="resourceType" defaultValue={initial.resourceType ?? 'COURSEWARE'} />
-      <CurriculumPicker base={base} initialPath={initial.curriculumPath} initialKnowledgePoints={initial.knowledgePoints} />
+      <CodeSelect
+        label="upload.meta.type"
+        name="resourceType"
+        codes={RESOURCE_TYPES}
+        prefix="resourceType"
+        defaultValue={initial.resourceType ?? 'COURSEWARE'}
+      />
+      <CurriculumPicker
+        base={base}
+        initialPath={initial.curriculumPath}
+        initialKnowledgePoints={initial.knowledgePoints}
+      />
       <label className="wide">
         {t('upload.meta.keywords')} <span className="muted">{t('upload.meta.keywordsHint')}</span>
-        <input name="keywords" defaultValue={(initial.keywords ?? []).join('，')} maxLength={300} aria-invalid={!!errors.keywords} />
+        <input
+          name="keywords"
+          defaultValue={(initial.keywords ?? []).join('，')}
+          maxLength={300}
+          aria-invalid={!!errors.keywords}
+        />
         {errors.keywords && <span className="field-error">{errors.keywords}</span>}
       </label>
-      <CodeSelect label="upload.meta.licence" name="licence" codes={LICENCES} prefix="licence" defaultValue={initial.licence ?? 'CC-BY-NC'} />
-      <CodeSelect label="upload.meta.language" name="language" codes={LANGUAGES} prefix="language" defaultValue={initial.language ?? 'zh'} />
+      <CodeSelect
+        label="upload.meta.licence"
+        name="licence"
+        codes={LICENCES}
+        prefix="licence"
+        defaultValue={initial.licence ?? 'CC-BY-NC'}
+      />
+      <CodeSelect
+        label="upload.meta.language"
+        name="language"
+        codes={LANGUAGES}
+        prefix="language"
+        defaultValue={initial.language ?? 'zh'}
+      />
       <fieldset className="inline-choices">
         <legend>{t('upload.meta.intendedUsers')}</legend>
         {INTENDED_USERS.map((c) => (
           <label key={c} className="kp">
-            <input type="checkbox" name="intendedUsers" value={c} defaultChecked={(initial.intendedUsers ?? ['TEACHER']).includes(c)} />
+            <input
+              type="checkbox"
+              name="intendedUsers"
+              value={c}
+              defaultChecked={(initial.intendedUsers ?? ['TEACHER']).includes(c)}
+            />
             {t(`intendedUser.${c}`)}
           </label>
         ))}
@@ -89,7 +143,14 @@ export function MetadataForm({ base, resourceId, initial }: { base: string; reso
       </fieldset>
       <label>
         {t('upload.meta.price')}
-        <input name="price" inputMode="decimal" defaultValue={initial.price ?? ''} maxLength={8} placeholder={t('upload.meta.pricePlaceholder')} aria-invalid={!!errors.price} />
+        <input
+          name="price"
+          inputMode="decimal"
+          defaultValue={initial.price ?? ''}
+          maxLength={8}
+          placeholder={t('upload.meta.pricePlaceholder')}
+          aria-invalid={!!errors.price}
+        />
         {errors.price && <span className="field-error">{errors.price}</span>}
       </label>
       <label>
@@ -113,8 +174,16 @@ export function MetadataForm({ base, resourceId, initial }: { base: string; reso
         <button type="submit" className="button small" disabled={state === 'saving'}>
           {t('upload.meta.save')}
         </button>{' '}
-        {state === 'saved' && <span className="ok" role="status">{t('upload.meta.saved')}</span>}
-        {state === 'error' && message && <span className="field-error" role="alert">{message}</span>}
+        {state === 'saved' && (
+          <span className="ok" role="status">
+            {t('upload.meta.saved')}
+          </span>
+        )}
+        {state === 'error' && message && (
+          <span className="field-error" role="alert">
+            {message}
+          </span>
+        )}
       </div>
     </form>
   )

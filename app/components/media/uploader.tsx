@@ -31,9 +31,26 @@ type Item = {
   processing?: string
 }
 
-type Props = { base: string; onFinished?: () => void; attachTo?: string; replace?: boolean; accept?: string; multiple?: boolean; compact?: boolean; defaults?: Partial<Draft> }
+type Props = {
+  base: string
+  onFinished?: () => void
+  attachTo?: string
+  replace?: boolean
+  accept?: string
+  multiple?: boolean
+  compact?: boolean
+  defaults?: Partial<Draft>
+}
 
-export function Uploader({ base, onFinished, attachTo, replace = false, accept, multiple = true, compact = false }: Props) {
+export function Uploader({
+  base,
+  onFinished,
+  attachTo,
+  replace = false,
+  accept,
+  multiple = true,
+  compact = false,
+}: Props) {
   const t = useT()
   const csrfToken = useCsrfToken()
   const [items, setItems] = useState<Item[]>([])
@@ -42,12 +59,17 @@ export function Uploader({ base, onFinished, attachTo, replace = false, accept, 
   const [dragging, setDragging] = useState(false)
   const inputRef = useRef<HTMLInputElement>(null)
 
-  const patch = useCallback((key: string, p: Partial<Item>) => setItems((list) => list.map((i) => (i.key === key ? { ...i, ...p } : i))), [])
+  const patch = useCallback(
+    (key: string, p: Partial<Item>) => setItems((list) => list.map((i) => (i.key === key ? { ...i, ...p } : i))),
+    [],
+  )
 
   const pollStatus = useCallback(
     (key: string, resourceId: string) => {
       const tick = async () => {
-        const res = await fetch(`${base}/api/resources/${resourceId}`, { headers: { accept: 'application/json' } }).catch(() => null)
+        const res = await fetch(`${base}/api/resources/${resourceId}`, {
+          headers: { accept: 'application/json' },
+        }).catch(() => null)
         if (!res?.ok) return
         const body = (await res.json()) as { status: string; duplicateOfId: string | null; files: { status: string }[] }
         const fileStatus = body.files.at(-1)?.status ?? ''
@@ -63,7 +85,10 @@ export function Uploader({ base, onFinished, attachTo, replace = false, accept, 
   const startOne = useCallback(
     async (file: File) => {
       const key = `${file.name}-${file.size}-${file.lastModified}-${Math.random().toString(36).slice(2, 8)}`
-      setItems((list) => [...list, { key, name: file.name, size: file.size, state: 'preparing', uploaded: 0, speed: 0 }])
+      setItems((list) => [
+        ...list,
+        { key, name: file.name, size: file.size, state: 'preparing', uploaded: 0, speed: 0 },
+      ])
       const meter = new SpeedMeter()
       meters.current.set(key, meter)
       const tus = await import('tus-js-client')
@@ -99,11 +124,22 @@ export function Uploader({ base, onFinished, attachTo, replace = false, accept, 
       const upload = new tus.Upload(file, options)
       uploads.current.set(key, upload)
       // Same file picked again after a reload or a closed browser: continue its upload.
-      const previous = (await upload.findPreviousUploads()).find((p) => p.metadata?.fileId && p.metadata?.resourceId && (attachTo ? p.metadata.attachTo === attachTo : !p.metadata.attachTo) && (p.metadata.replace === '1') === replace)
+      const previous = (await upload.findPreviousUploads()).find(
+        (p) =>
+          p.metadata?.fileId &&
+          p.metadata?.resourceId &&
+          (attachTo ? p.metadata.attachTo === attachTo : !p.metadata.attachTo) &&
+          (p.metadata.replace === '1') === replace,
+      )
       if (previous) {
         upload.resumeFromPreviousUpload(previous)
         upload.options.metadata = previous.metadata
-        patch(key, { resourceId: previous.metadata.resourceId, fileId: previous.metadata.fileId, state: 'uploading', resumed: true })
+        patch(key, {
+          resourceId: previous.metadata.resourceId,
+          fileId: previous.metadata.fileId,
+          state: 'uploading',
+          resumed: true,
+        })
       } else {
         const form = new FormData()
         form.set('_csrf', csrfToken)
@@ -112,12 +148,25 @@ export function Uploader({ base, onFinished, attachTo, replace = false, accept, 
         if (attachTo) form.set('attachTo', attachTo)
         if (replace) form.set('replace', '1')
         const res = await fetch(`${base}/api/uploads`, { method: 'POST', body: form }).catch(() => null)
-        const body = res ? ((await res.json().catch(() => ({}))) as { ok?: boolean; resourceId?: string; fileId?: string; error?: string }) : {}
+        const body = res
+          ? ((await res.json().catch(() => ({}))) as {
+              ok?: boolean
+              resourceId?: string
+              fileId?: string
+              error?: string
+            })
+          : {}
         if (!res || !body.ok) {
           patch(key, { state: 'error', error: body.error ?? t('upload.error.network') })
           return
         }
-        upload.options.metadata = { ...options.metadata, fileId: body.fileId!, resourceId: body.resourceId!, ...(attachTo ? { attachTo } : {}), ...(replace ? { replace: '1' } : {}) }
+        upload.options.metadata = {
+          ...options.metadata,
+          fileId: body.fileId!,
+          resourceId: body.resourceId!,
+          ...(attachTo ? { attachTo } : {}),
+          ...(replace ? { replace: '1' } : {}),
+        }
         patch(key, { resourceId: body.resourceId, fileId: body.fileId, state: 'uploading' })
       }
       upload.start()
@@ -127,7 +176,8 @@ export function Uploader({ base, onFinished, attachTo, replace = false, accept, 
 
   // Show "resumed from X %" once the first progress after a resume arrives.
   useEffect(() => {
-    for (const i of items) if (i.resumed && i.resumedAt === undefined && i.uploaded > 0) patch(i.key, { resumedAt: i.uploaded })
+    for (const i of items)
+      if (i.resumed && i.resumedAt === undefined && i.uploaded > 0) patch(i.key, { resumedAt: i.uploaded })
   }, [items, patch])
 
   useEffect(() => {
@@ -191,7 +241,13 @@ export function Uploader({ base, onFinished, attachTo, replace = false, accept, 
             const pct = i.size ? Math.floor((i.uploaded / i.size) * 100) : 0
             const eta = i.speed > 0 ? (i.size - i.uploaded) / i.speed : NaN
             return (
-              <li key={i.key} className={`upload-item state-${i.state}`} data-testid="upload-item" data-state={i.state} data-resource-id={i.resourceId ?? ''}>
+              <li
+                key={i.key}
+                className={`upload-item state-${i.state}`}
+                data-testid="upload-item"
+                data-state={i.state}
+                data-resource-id={i.resourceId ?? ''}
+              >
                 <div className="upload-head">
                   <strong className="upload-name">{i.name}</strong>
                   <span className="muted">{formatBytes(i.size)}</span>
@@ -238,7 +294,13 @@ export function Uploader({ base, onFinished, attachTo, replace = false, accept, 
                     <a href={`${base}/r/${i.resourceId}`}>{t('upload.open')}</a>
                   </p>
                 )}
-                {!attachTo && i.resourceId && i.state !== 'error' && !i.duplicateOf && <MetadataForm base={base} resourceId={i.resourceId} initial={{ title: i.name.replace(/\.[^.]+$/, '') }} />}
+                {!attachTo && i.resourceId && i.state !== 'error' && !i.duplicateOf && (
+                  <MetadataForm
+                    base={base}
+                    resourceId={i.resourceId}
+                    initial={{ title: i.name.replace(/\.[^.]+$/, '') }}
+                  />
+                )}
               </li>
             )
           })}

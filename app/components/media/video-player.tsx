@@ -122,7 +122,13 @@ export function VideoPlayer({ source }: { source: VideoSource }) {
   // Looked up at render time: the storyboard may arrive after the pointer does.
   const thumb = hover ? thumbs.find((th) => hover.time >= th.start && hover.time < th.end) : undefined
   return (
-    <div className="video-player" data-testid="video-player" data-ready={ready} data-level={playing} data-level-height={height ?? ''}>
+    <div
+      className="video-player"
+      data-testid="video-player"
+      data-ready={ready}
+      data-level={playing}
+      data-level-height={height ?? ''}
+    >
       {failed ? (
         <p className="alert">{t('player.unsupported')}</p>
       ) : (
@@ -177,7 +183,15 @@ export function VideoPlayer({ source }: { source: VideoSource }) {
           {hover && (
             <div className="seek-preview" style={{ left: hover.x }} data-testid="seek-preview">
               {thumb && (
-                <div className="seek-thumb" style={{ width: thumb.w, height: thumb.h, backgroundImage: `url("${thumb.url}")`, backgroundPosition: `-${thumb.x}px -${thumb.y}px` }} />
+                <div
+                  className="seek-thumb"
+                  style={{
+                    width: thumb.w,
+                    height: thumb.h,
+                    backgroundImage: `url("${thumb.url}")`,
+                    backgroundPosition: `-${thumb.x}px -${thumb.y}px`,
+                  }}
+                />
               )}
               <span>{formatDuration(hover.time)}</span>
             </div>

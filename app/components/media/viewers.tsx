@@ -27,19 +27,44 @@ export function DocumentViewer({ pages, total, title }: { pages: Page[]; total: 
       }}
     >
       <div className="doc-toolbar">
-        <button type="button" className="button small" onClick={() => go(index - 1)} disabled={index === 0} data-testid="prev-page">
+        <button
+          type="button"
+          className="button small"
+          onClick={() => go(index - 1)}
+          disabled={index === 0}
+          data-testid="prev-page"
+        >
           {t('viewer.prev')}
         </button>
         <span data-testid="page-label">{t('viewer.page', { page: index + 1, total: pages.length })}</span>
-        <button type="button" className="button small" onClick={() => go(index + 1)} disabled={index >= pages.length - 1} data-testid="next-page">
+        <button
+          type="button"
+          className="button small"
+          onClick={() => go(index + 1)}
+          disabled={index >= pages.length - 1}
+          data-testid="next-page"
+        >
           {t('viewer.next')}
         </button>
         <label className="muted">
           {t('viewer.goTo')}{' '}
-          <input type="number" min={1} max={pages.length} value={index + 1} onChange={(e) => go(Number(e.target.value) - 1)} style={{ width: '4.5em' }} />
+          <input
+            type="number"
+            min={1}
+            max={pages.length}
+            value={index + 1}
+            onChange={(e) => go(Number(e.target.value) - 1)}
+            style={{ width: '4.5em' }}
+          />
         </label>
       </div>
-      <img src={page.src} width={page.width} height={page.height} alt={`${title} · ${t('viewer.page', { page: index + 1, total: pages.length })}`} className="doc-page" />
+      <img
+        src={page.src}
+        width={page.width}
+        height={page.height}
+        alt={`${title} · ${t('viewer.page', { page: index + 1, total: pages.length })}`}
+        className="doc-page"
+      />
       {total > pages.length && <p className="muted">{t('viewer.morePages', { count: pages.length })}</p>}
     </div>
   )
@@ -77,14 +102,21 @@ export function AudioPlayer({ src, waveform }: { src: string; waveform: string |
           className="waveform"
           onClick={(e) => {
             const r = e.currentTarget.getBoundingClientRect()
-            if (audio.current?.duration) audio.current.currentTime = ((e.clientX - r.left) / r.width) * audio.current.duration
+            if (audio.current?.duration)
+              audio.current.currentTime = ((e.clientX - r.left) / r.width) * audio.current.duration
           }}
         >
           <img src={waveform} alt={t('player.waveform')} />
           <div className="waveform-progress" style={{ width: `${progress * 100}%` }} />
         </div>
       )}
-      <audio ref={audio} controls preload="metadata" src={src} onTimeUpdate={(e) => setProgress(e.currentTarget.currentTime / (e.currentTarget.duration || 1))} />
+      <audio
+        ref={audio}
+        controls
+        preload="metadata"
+        src={src}
+        onTimeUpdate={(e) => setProgress(e.currentTarget.currentTime / (e.currentTarget.duration || 1))}
+      />
     </div>
   )
 }

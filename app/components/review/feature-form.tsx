@@ -3,7 +3,13 @@ import { useFetcher } from '@remix-run/react'
 import { useT } from '../i18n.tsx'
 import { CsrfInput } from '../form.tsx'
 
-export function FeatureForm({ action, collections }: { action: string; collections: { id: string; title: string; holds: boolean }[] }) {
+export function FeatureForm({
+  action,
+  collections,
+}: {
+  action: string
+  collections: { id: string; title: string; holds: boolean }[]
+}) {
   const t = useT()
   const fetcher = useFetcher<{ ok: boolean; error?: string }>()
   const holding = collections.filter((c) => c.holds)
@@ -32,7 +38,8 @@ export function FeatureForm({ action, collections }: { action: string; collectio
           </label>
         )}
         <label>
-          {t('featured.newTitle')} <input name="newTitle" maxLength={40} placeholder={t('featured.newTitlePlaceholder')} />
+          {t('featured.newTitle')}{' '}
+          <input name="newTitle" maxLength={40} placeholder={t('featured.newTitlePlaceholder')} />
         </label>
         <button type="submit" className="button small" data-testid="feature-submit">
           {t('featured.select')}

@@ -16,17 +16,40 @@ export type Workflow = {
   canRecommend: boolean
   recommended: boolean
   takedownReason: string | null
-  decision: { outcome: string; decidedAt: string; reasons: string[]; comments: string[]; fieldComments: { field: string; text: string }[] } | null
+  decision: {
+    outcome: string
+    decidedAt: string
+    reasons: string[]
+    comments: string[]
+    fieldComments: { field: string; text: string }[]
+  } | null
 }
 
-function Action({ action, intent, children, className, testId }: { action: string; intent: string; children: React.ReactNode; className?: string; testId?: string }) {
+function Action({
+  action,
+  intent,
+  children,
+  className,
+  testId,
+}: {
+  action: string
+  intent: string
+  children: React.ReactNode
+  className?: string
+  testId?: string
+}) {
   const fetcher = useFetcher<{ ok: boolean; error?: string }>()
   return (
     <fetcher.Form method="post" action={action} className={className ?? 'rating-form'} data-testid={testId}>
       <CsrfInput />
       <input type="hidden" name="intent" value={intent} />
       {children}
-      {fetcher.data?.error && <span className="field-error" role="alert"> {fetcher.data.error}</span>}
+      {fetcher.data?.error && (
+        <span className="field-error" role="alert">
+          {' '}
+          {fetcher.data.error}
+        </span>
+      )}
     </fetcher.Form>
   )
 }
@@ -67,13 +90,21 @@ export function WorkflowPanel({ wf, action }: { wf: Workflow; action: string }) 
       )}
       {wf.canSubmit && (
         <Action action={action} intent="submit" className="alert" testId="submit-form">
-          {wf.status === 'CHANGES_REQUESTED' ? t('review.resubmitHint') : wf.reviewRequired ? t('review.submitHint') : t('resource.publishHint')}{' '}
+          {wf.status === 'CHANGES_REQUESTED'
+            ? t('review.resubmitHint')
+            : wf.reviewRequired
+              ? t('review.submitHint')
+              : t('resource.publishHint')}{' '}
           <button type="submit" className="button small" data-testid="submit-review">
             {wf.reviewRequired ? t('review.submit') : t('resource.publish')}
           </button>
         </Action>
       )}
-      {(wf.status === 'SUBMITTED' || wf.status === 'IN_REVIEW') && <p className="alert" data-testid="in-review">{t('review.submitted')}</p>}
+      {(wf.status === 'SUBMITTED' || wf.status === 'IN_REVIEW') && (
+        <p className="alert" data-testid="in-review">
+          {t('review.submitted')}
+        </p>
+      )}
       {wf.canRecommend && (
         <Action action={action} intent="recommend" className="alert" testId="recommend-form">
           {t('review.recommendHint')}{' '}
@@ -82,7 +113,11 @@ export function WorkflowPanel({ wf, action }: { wf: Workflow; action: string }) 
           </button>
         </Action>
       )}
-      {wf.recommended && <p className="muted" data-testid="recommended">{t('review.recommended')}</p>}
+      {wf.recommended && (
+        <p className="muted" data-testid="recommended">
+          {t('review.recommended')}
+        </p>
+      )}
       {wf.canTakedown && (
         <details className="card">
           <summary>{t('review.takedown')}</summary>

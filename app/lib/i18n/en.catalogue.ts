@@ -49,7 +49,8 @@ export const enCatalogue: Record<keyof typeof zhCNCatalogue, string> = {
   'search.price.UNDER_10': 'Up to ¥10',
   'search.price.UNDER_50': '¥10–50',
   'search.price.OVER_50': 'Over ¥50',
-  'search.error.badParam': 'The search filter “{param}” has a value that is not allowed. Please choose the filters on the page again.',
+  'search.error.badParam':
+    'The search filter “{param}” has a value that is not allowed. Please choose the filters on the page again.',
   'search.error.unknownParam': 'Unknown search parameter “{param}”. Please choose the filters on the page again.',
   'search.error.queryTooLong': 'The search text is too long: 100 characters at most.',
   'browse.title': 'Browse by textbook',

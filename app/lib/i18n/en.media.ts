@@ -3,7 +3,8 @@ import type { zhCNMedia } from './zh-CN.media.ts'
 export const enMedia: Record<keyof typeof zhCNMedia, string> = {
   'upload.drop': 'Drop files here, or',
   'upload.choose': 'choose files',
-  'upload.dropHint': 'You can pick several files at once. Video (MP4, MOV, MKV, WebM, AVI, FLV, WMV), audio (MP3, M4A, WAV), documents (PDF, Word, PowerPoint, Excel, WPS) and images (JPG, PNG, WebP, GIF).',
+  'upload.dropHint':
+    'You can pick several files at once. Video (MP4, MOV, MKV, WebM, AVI, FLV, WMV), audio (MP3, M4A, WAV), documents (PDF, Word, PowerPoint, Excel, WPS) and images (JPG, PNG, WebP, GIF).',
   'upload.limits': 'Largest file: video {video}, audio {audio}, document {document}, image {image}.',
   'upload.queue': 'Uploads',
   'upload.pause': 'Pause',
@@ -19,7 +20,8 @@ export const enMedia: Record<keyof typeof zhCNMedia, string> = {
   'upload.state.error': 'Upload failed',
   'upload.resumed': 'Resumed where it stopped ({percent}).',
   'upload.pending': 'Unfinished uploads',
-  'upload.pendingHint': 'These files did not finish last time. Choose the same file again to continue where it stopped.',
+  'upload.pendingHint':
+    'These files did not finish last time. Choose the same file again to continue where it stopped.',
   'upload.meta.title': 'Title',
   'upload.meta.description': 'Description',
   'upload.meta.type': 'Resource type',
@@ -40,14 +42,18 @@ export const enMedia: Record<keyof typeof zhCNMedia, string> = {
   'upload.error.network': 'The connection dropped. Check your network and press Resume.',
   'media.error.empty': 'The file is empty (0 bytes). Check it and upload again.',
   'media.error.tooLarge': 'The file is too large: the limit for this kind of file is {limit}.',
-  'media.error.unsupported': 'Unrecognised file type. Upload video, audio, documents, images or subtitles; a renamed file is recognised by its content.',
-  'media.error.corrupt': 'The file is damaged or incomplete and cannot be opened. Export it again from the original program and re-upload.',
-  'media.error.noVideoStream': 'This video file has no picture (only sound, or nothing). If it is audio, export it as MP3 or M4A.',
+  'media.error.unsupported':
+    'Unrecognised file type. Upload video, audio, documents, images or subtitles; a renamed file is recognised by its content.',
+  'media.error.corrupt':
+    'The file is damaged or incomplete and cannot be opened. Export it again from the original program and re-upload.',
+  'media.error.noVideoStream':
+    'This video file has no picture (only sound, or nothing). If it is audio, export it as MP3 or M4A.',
   'media.error.tooLong': 'The video is longer than this platform allows. Trim it and upload again.',
   'media.error.tooLargeKind': 'The file is larger than the limit for this kind of file.',
   'media.error.zipBomb': 'The document would unpack to an abnormally large size and was refused for safety.',
   'media.error.pixelFlood': 'The image has too many pixels to process. Scale it down and upload again.',
-  'media.error.encrypted': 'The document is password-protected, so no preview can be made. Remove the password and upload again.',
+  'media.error.encrypted':
+    'The document is password-protected, so no preview can be made. Remove the password and upload again.',
   'media.error.badSubtitle': 'The subtitle timings are malformed. Check each cue’s start and end time.',
   'media.error.timeout': 'Processing took too long. Try “Retry” later; if it fails again, contact the platform admin.',
   'media.error.processing': 'Processing failed. Try “Retry” later; if it fails again, contact the platform admin.',

@@ -22,7 +22,8 @@ export const enReview: Record<keyof typeof zhCNReview, string> = {
   'review.error.alreadyRecommended': 'Already recommended; waiting for the parent platform’s review.',
   'review.error.takedownReason': 'Choose a reason for the takedown.',
   'review.error.lockedInReview': 'The resource is in review and cannot be changed now. Withdraw it first.',
-  'review.error.notInScope': 'This portal does not show this resource, so it cannot be featured here. Recommend it to this platform first.',
+  'review.error.notInScope':
+    'This portal does not show this resource, so it cannot be featured here. Recommend it to this platform first.',
   'review.error.chooseCollection': 'Choose a collection or name a new one.',
   'featured.title': 'Featured',
   'featured.select': 'Feature it',
@@ -96,7 +97,8 @@ export const enReview: Record<keyof typeof zhCNReview, string> = {
   'safety.error.tooMany': 'At most 2,000 words of at most 30 characters each.',
   'safety.error.alreadyReported': 'You have already reported this resource; please wait for the moderators.',
   'safety.sensitiveWords': 'Sensitive words',
-  'safety.sensitiveWordsHint': 'One word per line or separated by commas. Comments containing them wait for a moderator; resource details containing them are flagged to reviewers. Parent platforms’ words apply too.',
+  'safety.sensitiveWordsHint':
+    'One word per line or separated by commas. Comments containing them wait for a moderator; resource details containing them are flagged to reviewers. Parent platforms’ words apply too.',
   'safety.saved': '{n} sensitive words saved.',
   'safety.report': 'Report this resource',
   'safety.reportDetail': 'Details (optional)',
@@ -116,7 +118,8 @@ export const enReview: Record<keyof typeof zhCNReview, string> = {
   'review.queue.anyAge': 'Any waiting time',
   'review.queue.olderThan': 'Waiting over {n} days',
   'push.title': 'Push',
-  'push.hint': 'Push it to schools below or to chosen roles; they find it in My space › Pushed to me. No platform chosen: everyone here and below; no role chosen: every role.',
+  'push.hint':
+    'Push it to schools below or to chosen roles; they find it in My space › Pushed to me. No platform chosen: everyone here and below; no role chosen: every role.',
   'push.platforms': 'To platforms',
   'push.roles': 'To roles',
   'push.note': 'Note (optional)',
@@ -139,10 +142,12 @@ export const enReview: Record<keyof typeof zhCNReview, string> = {
   'review.rules.criteria': 'Criteria (each scored 1–5)',
   'review.rules.passScore': 'Pass mark (average)',
   'review.rulesSaved': 'Review rules saved.',
-  'review.error.badRules': 'Invalid rules: choose at least one criterion, 1 or 2 reviewers, and a pass mark between 1 and 5.',
+  'review.error.badRules':
+    'Invalid rules: choose at least one criterion, 1 or 2 reviewers, and a pass mark between 1 and 5.',
   'upload.error.replacementInProgress': 'A new file is already being uploaded or processed; please wait for it.',
   'resource.replaceFile': 'Replace the file',
-  'resource.replaceFileHint': 'Upload a new file to replace the current one. It takes over once processed; the old file is kept as an earlier version and reviewers see the change.',
+  'resource.replaceFileHint':
+    'Upload a new file to replace the current one. It takes over once processed; the old file is kept as an earlier version and reviewers see the change.',
   'review.reason.INACCURATE': 'Factual errors',
   'review.reason.OFF_CURRICULUM': 'Does not match the curriculum or textbook',
   'review.reason.POOR_QUALITY': 'Poor production quality',
@@ -185,7 +190,8 @@ export const enReview: Record<keyof typeof zhCNReview, string> = {
   'review.restore': 'Restore',
   'review.takenDownNotice': 'This resource was taken down (reason: {reason}).',
   'review.recommend': 'Recommend to the parent platform',
-  'review.recommendHint': 'It enters the parent platform’s review queue; once approved it shows there and on every platform below it.',
+  'review.recommendHint':
+    'It enters the parent platform’s review queue; once approved it shows there and on every platform below it.',
   'review.recommended': 'Recommended; waiting for the parent platform.',
   'review.queue.title': 'Review queue ({n})',
   'review.queue.empty': 'Nothing waiting for review.',

@@ -31,7 +31,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'platform.status.SUSPENDED': 'Suspended',
   'platform.parent': 'Parent platform: {name}',
   'platform.children': 'Sub-platforms',
-  'platform.connectedNotice': 'This platform joins in connect mode; its catalogue is harvested by the platform above it.',
+  'platform.connectedNotice':
+    'This platform joins in connect mode; its catalogue is harvested by the platform above it.',
   'platform.suspended': 'This platform is suspended. Please contact the administrator of the platform above it.',
   'home.welcome': 'Welcome to {name}',
   'home.tagline': 'One system across the province, resources flowing through it, one space per person',
@@ -124,7 +125,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'auth.register.hasAccount': 'Already registered?',
   'auth.register.platformNote': 'Your account will belong to {name}.',
   'auth.forgot.title': 'Reset your password',
-  'auth.forgot.intro': 'Enter the mobile number or e-mail you registered with; we will send a link valid for 30 minutes.',
+  'auth.forgot.intro':
+    'Enter the mobile number or e-mail you registered with; we will send a link valid for 30 minutes.',
   'auth.forgot.submit': 'Send reset link',
   'auth.forgot.sent': 'If the account exists, a reset link has been sent.',
   'auth.reset.title': 'Choose a new password',
@@ -132,7 +134,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'auth.reset.done': 'Password reset. Please sign in with your new password.',
   'auth.reset.invalidToken': 'This reset link is invalid or has expired. Please request a new one.',
   'auth.reset.message.subject': '[Education Resource Cloud] Reset your password',
-  'auth.reset.message.body': 'To reset your password open this link within 30 minutes: {url}  If you did not ask for this, ignore this message.',
+  'auth.reset.message.body':
+    'To reset your password open this link within 30 minutes: {url}  If you did not ask for this, ignore this message.',
   'auth.invalidCredentials': 'Wrong account or password.',
   'auth.tooManyAttempts': 'Too many attempts. Try again in {minutes} minutes.',
   'auth.disabled': 'This account is disabled. Please contact your platform administrator.',

@@ -2,7 +2,8 @@
 export const zhCNMedia = {
   'upload.drop': '把文件拖到这里，或',
   'upload.choose': '选择文件',
-  'upload.dropHint': '可一次选择多个文件。支持视频（MP4、MOV、MKV、WebM、AVI、FLV、WMV）、音频（MP3、M4A、WAV）、文档（PDF、Word、PowerPoint、Excel、WPS）、图片（JPG、PNG、WebP、GIF）。',
+  'upload.dropHint':
+    '可一次选择多个文件。支持视频（MP4、MOV、MKV、WebM、AVI、FLV、WMV）、音频（MP3、M4A、WAV）、文档（PDF、Word、PowerPoint、Excel、WPS）、图片（JPG、PNG、WebP、GIF）。',
   'upload.limits': '单个文件上限：视频 {video}，音频 {audio}，文档 {document}，图片 {image}。',
   'upload.queue': '上传列表',
   'upload.pause': '暂停',
@@ -39,7 +40,8 @@ export const zhCNMedia = {
   'upload.error.network': '网络连接中断，请检查网络后点“继续”。',
   'media.error.empty': '文件是空的（0 字节），请检查后重新上传。',
   'media.error.tooLarge': '文件太大：这类文件最大 {limit}。',
-  'media.error.unsupported': '无法识别的文件类型。请上传视频、音频、文档、图片或字幕文件；改扩展名的文件也会被识别出来。',
+  'media.error.unsupported':
+    '无法识别的文件类型。请上传视频、音频、文档、图片或字幕文件；改扩展名的文件也会被识别出来。',
   'media.error.corrupt': '文件已损坏或不完整，无法打开。请用原来的软件重新导出后再上传。',
   'media.error.noVideoStream': '这个视频文件里没有画面（只有声音或为空）。如果是音频，请导出为 MP3 或 M4A 后上传。',
   'media.error.tooLong': '视频太长，超过了平台允许的最长时长。请剪辑后再上传。',

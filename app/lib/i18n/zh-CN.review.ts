@@ -94,7 +94,8 @@ export const zhCNReview = {
   'safety.error.tooMany': '敏感词最多 2000 个，每个不超过 30 个字。',
   'safety.error.alreadyReported': '您已经举报过这个资源，请等待管理员处理。',
   'safety.sensitiveWords': '敏感词',
-  'safety.sensitiveWordsHint': '每行或用逗号分隔一个词。评论含有这些词时先交管理员审核；资源信息含有时在审核时提示。上级平台的敏感词同样适用。',
+  'safety.sensitiveWordsHint':
+    '每行或用逗号分隔一个词。评论含有这些词时先交管理员审核；资源信息含有时在审核时提示。上级平台的敏感词同样适用。',
   'safety.saved': '已保存 {n} 个敏感词。',
   'safety.report': '举报这个资源',
   'safety.reportDetail': '补充说明（可选）',
@@ -114,7 +115,8 @@ export const zhCNReview = {
   'review.queue.anyAge': '不限等待时间',
   'review.queue.olderThan': '等待超过 {n} 天',
   'push.title': '推送',
-  'push.hint': '推送给下级学校或指定角色，他们会在“我的空间 › 推送给我”看到。不选平台即推送给本平台及以下全部；不选角色即所有角色。',
+  'push.hint':
+    '推送给下级学校或指定角色，他们会在“我的空间 › 推送给我”看到。不选平台即推送给本平台及以下全部；不选角色即所有角色。',
   'push.platforms': '推送到平台',
   'push.roles': '推送给角色',
   'push.note': '附言（可选）',
@@ -140,7 +142,8 @@ export const zhCNReview = {
   'review.error.badRules': '审核规则不正确：至少选择一项标准，审核员 1 或 2 位，通过线在 1 到 5 分之间。',
   'upload.error.replacementInProgress': '已有一个新文件正在上传或处理，请等它完成。',
   'resource.replaceFile': '更换文件',
-  'resource.replaceFileHint': '上传新文件替换当前文件。新文件处理完成后自动替换，原文件作为旧版本保留，审核员能看到文件的变化。',
+  'resource.replaceFileHint':
+    '上传新文件替换当前文件。新文件处理完成后自动替换，原文件作为旧版本保留，审核员能看到文件的变化。',
   'review.reason.INACCURATE': '内容有科学性错误',
   'review.reason.OFF_CURRICULUM': '与课标或教材不符',
   'review.reason.POOR_QUALITY': '制作质量不高（画面、声音、排版）',

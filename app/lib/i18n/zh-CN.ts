@@ -132,7 +132,8 @@ export const zhCN = {
   'auth.reset.done': '密码已重置，请用新密码登录。',
   'auth.reset.invalidToken': '重置链接无效或已过期，请重新申请。',
   'auth.reset.message.subject': '【教育资源云】重置密码',
-  'auth.reset.message.body': '您正在重置教育资源云账号的密码。请在 30 分钟内打开以下链接：{url}  如非本人操作，请忽略。',
+  'auth.reset.message.body':
+    '您正在重置教育资源云账号的密码。请在 30 分钟内打开以下链接：{url}  如非本人操作，请忽略。',
   'auth.invalidCredentials': '账号或密码不正确。',
   'auth.tooManyAttempts': '尝试次数过多，请 {minutes} 分钟后再试。',
   'auth.disabled': '该账号已停用，请联系平台管理员。',

@@ -5,9 +5,16 @@ export function getMyProfile(userId: string) {
   return prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: {
-      displayName: true, email: true, phone: true, schoolName: true, subjects: true,
+      displayName: true,
+      email: true,
+      phone: true,
+      schoolName: true,
+      subjects: true,
       homePlatform: { select: { slug: true, name: true } },
-      roles: { select: { id: true, role: true, platform: { select: { slug: true, name: true } } }, orderBy: { createdAt: 'asc' } },
+      roles: {
+        select: { id: true, role: true, platform: { select: { slug: true, name: true } } },
+        orderBy: { createdAt: 'asc' },
+      },
     },
   })
 }

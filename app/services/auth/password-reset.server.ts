@@ -35,25 +35,50 @@ export async function requestPasswordReset(input: { identifier: string; ip?: str
   const t = translator((user.locale === 'en' ? 'en' : 'zh-CN') as Locale)
   const url = `${env().APP_URL}/p/${user.homePlatform.slug}/reset-password?token=${token}`
   await prisma.$transaction(async (tx) => {
-    const row = await tx.passwordResetToken.create({ data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + TOKEN_TTL_MS) } })
-    await enqueueJob(tx, 'message.send', {
-      channel: id.kind === 'phone' ? 'sms' : 'email',
-      to: id.value,
-      subject: t('auth.reset.message.subject'),
-      body: t('auth.reset.message.body', { url }),
-    }, `reset:${row.id}`)
-    await writeAudit({ action: 'auth.password_reset_request', actorId: user.id, platformId: user.homePlatformId, ip: input.ip, requestId: input.requestId }, tx)
+    const row = await tx.passwordResetToken.create({
+      data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + TOKEN_TTL_MS) },
+    })
+    await enqueueJob(
+      tx,
+      'message.send',
+      {
+        channel: id.kind === 'phone' ? 'sms' : 'email',
+        to: id.value,
+        subject: t('auth.reset.message.subject'),
+        body: t('auth.reset.message.body', { url }),
+      },
+      `reset:${row.id}`,
+    )
+    await writeAudit(
+      {
+        action: 'auth.password_reset_request',
+        actorId: user.id,
+        platformId: user.homePlatformId,
+        ip: input.ip,
+        requestId: input.requestId,
+      },
+      tx,
+    )
   })
 }
 
 /** Whether a token is currently usable (to show the form or an "expired" message). */
 export async function isResetTokenValid(token: string) {
-  const row = await prisma.passwordResetToken.findUnique({ where: { tokenHash: sha256(token) }, select: { usedAt: true, expiresAt: true } })
+  const row = await prisma.passwordResetToken.findUnique({
+    where: { tokenHash: sha256(token) },
+    select: { usedAt: true, expiresAt: true },
+  })
   return !!row && !row.usedAt && row.expiresAt.getTime() > Date.now()
 }
 
 /** Uses a token once: sets the password, ends every session of the user, voids other tokens. */
-export async function resetPassword(input: { token: string; newPassword: string; confirmPassword: string; ip?: string; requestId?: string }) {
+export async function resetPassword(input: {
+  token: string
+  newPassword: string
+  confirmPassword: string
+  ip?: string
+  requestId?: string
+}) {
   checkPasswordPolicy(input.newPassword, 'newPassword')
   if (input.newPassword !== input.confirmPassword) throw validation({ confirmPassword: 'validation.passwordMismatch' })
   const passwordHash = await hashPassword(input.newPassword)
@@ -66,9 +91,22 @@ export async function resetPassword(input: { token: string; newPassword: string;
     })
     const userId = claimed[0]?.userId
     if (!userId) throw new AppError('VALIDATION', 'auth.reset.invalidToken')
-    const user = await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date() }, select: { homePlatformId: true } })
+    const user = await tx.user.update({
+      where: { id: userId },
+      data: { passwordHash, passwordChangedAt: new Date() },
+      select: { homePlatformId: true },
+    })
     await tx.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: new Date() } })
     await destroyUserSessions(userId, tx)
-    await writeAudit({ action: 'auth.password_reset', actorId: userId, platformId: user.homePlatformId, ip: input.ip, requestId: input.requestId }, tx)
+    await writeAudit(
+      {
+        action: 'auth.password_reset',
+        actorId: userId,
+        platformId: user.homePlatformId,
+        ip: input.ip,
+        requestId: input.requestId,
+      },
+      tx,
+    )
   })
 }

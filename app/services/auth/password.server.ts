@@ -7,7 +7,9 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 import { validation } from '~/lib/errors.ts'
 
 const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(pw, salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))))
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCb(pw, salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  )
 
 const LOG_N = 15 // N = 32768, r = 8: 32 MiB per hash
 const R = 8
@@ -16,7 +18,12 @@ const KEYLEN = 32
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16)
-  const hash = await scrypt(password.normalize('NFKC'), salt, KEYLEN, { N: 2 ** LOG_N, r: R, p: P, maxmem: 96 * 1024 * 1024 })
+  const hash = await scrypt(password.normalize('NFKC'), salt, KEYLEN, {
+    N: 2 ** LOG_N,
+    r: R,
+    p: P,
+    maxmem: 96 * 1024 * 1024,
+  })
   return ['scrypt', LOG_N, R, P, salt.toString('base64'), hash.toString('base64')].join('$')
 }
 
@@ -25,7 +32,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !logN || !r || !p || !saltB64 || !hashB64) return false
   const expected = Buffer.from(hashB64, 'base64')
   const actual = await scrypt(password.normalize('NFKC'), Buffer.from(saltB64, 'base64'), expected.length, {
-    N: 2 ** Number(logN), r: Number(r), p: Number(p), maxmem: 96 * 1024 * 1024,
+    N: 2 ** Number(logN),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 96 * 1024 * 1024,
   })
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }

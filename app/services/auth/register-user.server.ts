@@ -24,13 +24,20 @@ const fieldsSchema = z.object({
 })
 
 export function splitSubjects(raw: string | undefined) {
-  return (raw ?? '').split(/[、,，;；\s]+/).map((s) => s.trim()).filter(Boolean).slice(0, 10)
+  return (raw ?? '')
+    .split(/[、,，;；\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .slice(0, 10)
 }
 
 /** Self-registration on a platform: the new user belongs to that platform and starts as a
  * teacher there (students and parents are enrolled by their school's admin). */
 export async function registerUser(input: RegisterInput, db: typeof prisma = prisma) {
-  const platform = await db.platform.findUnique({ where: { slug: input.platformSlug }, select: { id: true, status: true } })
+  const platform = await db.platform.findUnique({
+    where: { slug: input.platformSlug },
+    select: { id: true, status: true },
+  })
   if (!platform || platform.status !== PlatformStatus.ACTIVE) throw notFound()
   const parsed = fieldsSchema.safeParse(input)
   const fieldErrors: Record<string, MessageKey> = {}
@@ -59,11 +66,21 @@ export async function registerUser(input: RegisterInput, db: typeof prisma = pri
         },
         select: { id: true, homePlatformId: true },
       })
-      await writeAudit({ action: 'auth.register', actorId: user.id, platformId: platform.id, ip: input.ip, requestId: input.requestId }, tx)
+      await writeAudit(
+        {
+          action: 'auth.register',
+          actorId: user.id,
+          platformId: platform.id,
+          ip: input.ip,
+          requestId: input.requestId,
+        },
+        tx,
+      )
       return user
     })
   } catch (e) {
-    if ((e as { code?: string }).code === 'P2002') throw conflict('auth.identifierTaken', { identifier: 'auth.identifierTaken' })
+    if ((e as { code?: string }).code === 'P2002')
+      throw conflict('auth.identifierTaken', { identifier: 'auth.identifierTaken' })
     throw e
   }
 }

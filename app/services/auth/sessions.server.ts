@@ -7,10 +7,20 @@ import type { Actor } from '../authorization.server.ts'
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000
 const TOUCH_EVERY_MS = 5 * 60 * 1000
 
-export async function createSession(userId: string, meta: { ip?: string | null; userAgent?: string | null }, db: Tx = prisma) {
+export async function createSession(
+  userId: string,
+  meta: { ip?: string | null; userAgent?: string | null },
+  db: Tx = prisma,
+) {
   const id = randomBytes(32).toString('base64url')
   await db.session.create({
-    data: { id, userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS), ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null },
+    data: {
+      id,
+      userId,
+      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    },
   })
   return id
 }
@@ -25,14 +35,22 @@ export async function destroyUserSessions(userId: string, db: Tx = prisma, excep
 
 /** Loads the actor behind a session id, or null when the session is unknown, expired, or its
  * user disabled (a disabled user's sessions are deleted on sight as well as on disabling). */
-export async function getActorForSession(sessionId: string): Promise<(Actor & { sessionId: string; homePlatformId: string; locale: string }) | null> {
+export async function getActorForSession(
+  sessionId: string,
+): Promise<(Actor & { sessionId: string; homePlatformId: string; locale: string }) | null> {
   const session = await prisma.session.findUnique({
     where: { id: sessionId },
     select: {
-      id: true, expiresAt: true, lastSeenAt: true,
+      id: true,
+      expiresAt: true,
+      lastSeenAt: true,
       user: {
         select: {
-          id: true, displayName: true, status: true, homePlatformId: true, locale: true,
+          id: true,
+          displayName: true,
+          status: true,
+          homePlatformId: true,
+          locale: true,
           roles: { select: { role: true, platformId: true, platform: { select: { path: true } } } },
         },
       },
@@ -44,7 +62,10 @@ export async function getActorForSession(sessionId: string): Promise<(Actor & { 
     return null
   }
   if (Date.now() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await prisma.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + SESSION_TTL_MS) } })
+    await prisma.session.update({
+      where: { id: session.id },
+      data: { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + SESSION_TTL_MS) },
+    })
   }
   const u = session.user
   return {

@@ -28,7 +28,10 @@ export function curriculumTrail(nodeId: string) {
     const node = await prisma.curriculumNode.findUnique({ where: { id: nodeId }, select: { path: true } })
     if (!node) return []
     const ids = node.path.split('/')
-    const rows = await prisma.curriculumNode.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, level: true } })
+    const rows = await prisma.curriculumNode.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, name: true, level: true },
+    })
     return ids.map((id) => rows.find((r) => r.id === id)!).filter(Boolean)
   })
 }
@@ -38,11 +41,17 @@ export async function knowledgePointsFor(nodeId: string) {
   const trail = await curriculumTrail(nodeId)
   const ids = trail.filter((n) => n.level === 'CHAPTER' || n.level === 'SECTION').map((n) => n.id)
   if (!ids.length) return []
-  const rows = await prisma.curriculumKnowledgePoint.findMany({ where: { nodeId: { in: ids } }, select: { knowledgePoint: { select: { id: true, name: true } } } })
+  const rows = await prisma.curriculumKnowledgePoint.findMany({
+    where: { nodeId: { in: ids } },
+    select: { knowledgePoint: { select: { id: true, name: true } } },
+  })
   return [...new Map(rows.map((r) => [r.knowledgePoint.id, r.knowledgePoint])).values()]
 }
 
 /** A short label for a position: "人教版 八年级下册 第十七章 勾股定理". */
 export function positionLabel(trail: { name: string; level: string }[]) {
-  return trail.filter((n) => n.level !== 'STAGE' && n.level !== 'SUBJECT').map((n) => n.name).join(' ')
+  return trail
+    .filter((n) => n.level !== 'STAGE' && n.level !== 'SUBJECT')
+    .map((n) => n.name)
+    .join(' ')
 }

@@ -16,9 +16,21 @@ const CC_URLS: Record<string, string> = {
 
 /** schema.org learningResourceType values for our type codes. */
 const LRMI_TYPES: Record<string, string> = {
-  MICRO_LECTURE: 'video lecture', COURSEWARE: 'presentation', LESSON_PLAN: 'lesson plan', STUDY_GUIDE: 'study guide',
-  EXERCISE: 'practice problems', TASK_SHEET: 'worksheet', EXAM: 'assessment', TEST_ITEM: 'assessment item', MEDIA: 'media',
-  CASE: 'case study', LITERATURE: 'reading', FAQ: 'FAQ', DIRECTORY: 'index', ONLINE_COURSE: 'course', OTHER: 'learning resource',
+  MICRO_LECTURE: 'video lecture',
+  COURSEWARE: 'presentation',
+  LESSON_PLAN: 'lesson plan',
+  STUDY_GUIDE: 'study guide',
+  EXERCISE: 'practice problems',
+  TASK_SHEET: 'worksheet',
+  EXAM: 'assessment',
+  TEST_ITEM: 'assessment item',
+  MEDIA: 'media',
+  CASE: 'case study',
+  LITERATURE: 'reading',
+  FAQ: 'FAQ',
+  DIRECTORY: 'index',
+  ONLINE_COURSE: 'course',
+  OTHER: 'learning resource',
 }
 
 type Labels = { resourceType: string; pageUrl: string; imageUrl?: string | null }
@@ -30,10 +42,26 @@ export function learningResourceJsonLd(view: ResourceView, labels: Labels) {
     const framework = [byLevel.EDITION?.name, byLevel.SUBJECT?.name, byLevel.VOLUME?.name].filter(Boolean).join(' ')
     const target = p.trail.at(-1)!
     const out = [
-      { '@type': 'AlignmentObject', alignmentType: 'educationalSubject', targetName: byLevel.SUBJECT?.name ?? '', educationalFramework: framework },
-      { '@type': 'AlignmentObject', alignmentType: 'teaches', targetName: target.name, educationalFramework: framework },
+      {
+        '@type': 'AlignmentObject',
+        alignmentType: 'educationalSubject',
+        targetName: byLevel.SUBJECT?.name ?? '',
+        educationalFramework: framework,
+      },
+      {
+        '@type': 'AlignmentObject',
+        alignmentType: 'teaches',
+        targetName: target.name,
+        educationalFramework: framework,
+      },
     ]
-    if (byLevel.VOLUME) out.push({ '@type': 'AlignmentObject', alignmentType: 'educationalLevel', targetName: byLevel.VOLUME.name, educationalFramework: framework })
+    if (byLevel.VOLUME)
+      out.push({
+        '@type': 'AlignmentObject',
+        alignmentType: 'educationalLevel',
+        targetName: byLevel.VOLUME.name,
+        educationalFramework: framework,
+      })
     return out
   })
   return {
@@ -56,16 +84,30 @@ export function learningResourceJsonLd(view: ResourceView, labels: Labels) {
     license: CC_URLS[r.licence],
     isAccessibleForFree: r.licence !== 'PREMIUM',
     // A premium resource's price, as search engines and other platforms' harvesters read it.
-    offers: r.licence === 'PREMIUM' && r.priceCents ? { '@type': 'Offer', price: (r.priceCents / 100).toFixed(2), priceCurrency: 'CNY' } : undefined,
+    offers:
+      r.licence === 'PREMIUM' && r.priceCents
+        ? { '@type': 'Offer', price: (r.priceCents / 100).toFixed(2), priceCurrency: 'CNY' }
+        : undefined,
     version: r.version,
     dateCreated: r.createdAt,
     datePublished: r.publishedAt ?? undefined,
-    aggregateRating: r.ratingCount ? { '@type': 'AggregateRating', ratingValue: Math.round(r.ratingAvg * 10) / 10, ratingCount: r.ratingCount, bestRating: 5, worstRating: 1 } : undefined,
+    aggregateRating: r.ratingCount
+      ? {
+          '@type': 'AggregateRating',
+          ratingValue: Math.round(r.ratingAvg * 10) / 10,
+          ratingCount: r.ratingCount,
+          bestRating: 5,
+          worstRating: 1,
+        }
+      : undefined,
     image: labels.imageUrl ?? undefined,
   }
 }
 
 /** JSON for a <script type="application/ld+json">: "<" escaped so no text can close the tag. */
 export function jsonLdScript(data: unknown) {
-  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
 }

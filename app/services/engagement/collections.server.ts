@@ -20,14 +20,23 @@ function cleanName(name: unknown) {
 export async function createCollection(actor: Actor | null, name: unknown) {
   if (!actor) throw unauthenticated()
   const n = cleanName(name)
-  if ((await prisma.collection.count({ where: { ownerId: actor.userId } })) >= MAX_COLLECTIONS) throw conflict('engagement.error.tooManyCollections')
-  const existing = await prisma.collection.findUnique({ where: { ownerId_name: { ownerId: actor.userId, name: n } }, select: { id: true } })
+  if ((await prisma.collection.count({ where: { ownerId: actor.userId } })) >= MAX_COLLECTIONS)
+    throw conflict('engagement.error.tooManyCollections')
+  const existing = await prisma.collection.findUnique({
+    where: { ownerId_name: { ownerId: actor.userId, name: n } },
+    select: { id: true },
+  })
   if (existing) return existing
   return prisma.collection.create({ data: { ownerId: actor.userId, name: n }, select: { id: true } })
 }
 
 /** Adds to an existing collection of the actor's, or to a new one named `newName`. */
-export async function addToCollection(actor: Actor | null, resourceId: string, portal: PlatformRef, target: { collectionId?: string; newName?: string }) {
+export async function addToCollection(
+  actor: Actor | null,
+  resourceId: string,
+  portal: PlatformRef,
+  target: { collectionId?: string; newName?: string },
+) {
   if (!actor) throw unauthenticated()
   await loadVisibleResource(actor, resourceId, portal)
   let collectionId = target.collectionId
@@ -58,18 +67,32 @@ export async function listMyCollections(actor: Actor, itemsPer = 50) {
     where: { ownerId: actor.userId },
     orderBy: { updatedAt: 'desc' },
     select: {
-      id: true, name: true, updatedAt: true, _count: { select: { items: true } },
+      id: true,
+      name: true,
+      updatedAt: true,
+      _count: { select: { items: true } },
       items: {
         orderBy: { addedAt: 'desc' },
         take: itemsPer,
         where: { resource: { OR: [{ status: 'PUBLISHED' }, { ownerId: actor.userId, status: { not: 'DELETED' } }] } },
-        select: { addedAt: true, resource: { select: { id: true, title: true, resourceType: true, kind: true, platform: { select: { slug: true } } } } },
+        select: {
+          addedAt: true,
+          resource: {
+            select: { id: true, title: true, resourceType: true, kind: true, platform: { select: { slug: true } } },
+          },
+        },
       },
     },
   })
   return rows.map((c) => ({
-    id: c.id, name: c.name, count: c._count.items,
-    items: c.items.map((i) => ({ ...i.resource, platformSlug: i.resource.platform.slug, addedAt: i.addedAt.toISOString() })),
+    id: c.id,
+    name: c.name,
+    count: c._count.items,
+    items: c.items.map((i) => ({
+      ...i.resource,
+      platformSlug: i.resource.platform.slug,
+      addedAt: i.addedAt.toISOString(),
+    })),
   }))
 }
 

@@ -12,7 +12,8 @@ import { queueSearchSync } from '../search/sync.server.ts'
 export async function rateResource(actor: Actor | null, resourceId: string, portal: PlatformRef, score: unknown) {
   if (!actor) throw unauthenticated()
   const n = Number(score)
-  if (!Number.isInteger(n) || n < 1 || n > 5) throw validation({ score: 'engagement.error.badScore' }, 'engagement.error.badScore')
+  if (!Number.isInteger(n) || n < 1 || n > 5)
+    throw validation({ score: 'engagement.error.badScore' }, 'engagement.error.badScore')
   const { resource } = await loadVisibleResource(actor, resourceId, portal)
   if (resource.status !== 'PUBLISHED') throw validation({}, 'engagement.error.notPublished')
   return prisma.$transaction(async (tx) => {
@@ -32,7 +33,9 @@ export async function rateResource(actor: Actor | null, resourceId: string, port
 export async function ratingSummary(resourceId: string, userId: string | null) {
   const [groups, mine] = await Promise.all([
     prisma.rating.groupBy({ by: ['score'], where: { resourceId }, _count: true }),
-    userId ? prisma.rating.findUnique({ where: { userId_resourceId: { userId, resourceId } }, select: { score: true } }) : null,
+    userId
+      ? prisma.rating.findUnique({ where: { userId_resourceId: { userId, resourceId } }, select: { score: true } })
+      : null,
   ])
   const histogram = [1, 2, 3, 4, 5].map((s) => groups.find((g) => g.score === s)?._count ?? 0)
   const count = histogram.reduce((a, b) => a + b, 0)

@@ -20,7 +20,13 @@ export const DOWNLOAD_URL_TTL_SECONDS = 60
 /** "u:<id>" for a signed-in user; for anonymous visitors a keyed hash of address and browser. */
 export function visitorKey(actor: Actor | null, anon: { ip?: string; userAgent?: string }) {
   if (actor) return `u:${actor.userId}`
-  const h = createHash('sha256').update(env().SESSION_SECRET).update('\0').update(anon.ip ?? '').update('\0').update(anon.userAgent ?? '').digest('base64url')
+  const h = createHash('sha256')
+    .update(env().SESSION_SECRET)
+    .update('\0')
+    .update(anon.ip ?? '')
+    .update('\0')
+    .update(anon.userAgent ?? '')
+    .digest('base64url')
   return `a:${h.slice(0, 22)}`
 }
 
@@ -47,7 +53,10 @@ export async function downloadResource(actor: Actor | null, resourceId: string, 
   if (!actor) throw unauthenticated()
   const { resource, entitled } = await loadVisibleResource(actor, resourceId, portal)
   if (!entitled) throw forbidden('resource.error.premiumNeedsLicence')
-  const primary = await prisma.resourceFile.findFirst({ where: { resourceId, role: 'PRIMARY', status: 'READY' }, select: { storageKey: true, originalName: true } })
+  const primary = await prisma.resourceFile.findFirst({
+    where: { resourceId, role: 'PRIMARY', status: 'READY' },
+    select: { storageKey: true, originalName: true },
+  })
   if (!primary?.storageKey) throw forbidden('resource.error.notDownloadable')
   if (resource.status === 'PUBLISHED') {
     await prisma.$transaction(async (tx) => {
@@ -72,14 +81,25 @@ export async function listMyDownloads(actor: Actor, take = 50) {
     where: { visitor: visitorKey(actor, {}), kind: 'DOWNLOAD' },
     orderBy: { at: 'desc' },
     take: take * 3,
-    select: { at: true, resource: { select: { id: true, title: true, status: true, resourceType: true, platform: { select: { slug: true } } } } },
+    select: {
+      at: true,
+      resource: {
+        select: { id: true, title: true, status: true, resourceType: true, platform: { select: { slug: true } } },
+      },
+    },
   })
   const seen = new Set<string>()
   const out: { id: string; title: string; resourceType: string; platformSlug: string; at: string }[] = []
   for (const r of rows) {
     if (seen.has(r.resource.id) || r.resource.status === 'DELETED') continue
     seen.add(r.resource.id)
-    out.push({ id: r.resource.id, title: r.resource.title, resourceType: r.resource.resourceType, platformSlug: r.resource.platform.slug, at: r.at.toISOString() })
+    out.push({
+      id: r.resource.id,
+      title: r.resource.title,
+      resourceType: r.resource.resourceType,
+      platformSlug: r.resource.platform.slug,
+      at: r.at.toISOString(),
+    })
     if (out.length >= take) break
   }
   return out
@@ -90,7 +110,18 @@ export async function listMyRatings(actor: Actor, take = 50) {
     where: { userId: actor.userId, resource: { status: 'PUBLISHED' } },
     orderBy: { updatedAt: 'desc' },
     take,
-    select: { score: true, updatedAt: true, resource: { select: { id: true, title: true, resourceType: true, platform: { select: { slug: true } } } } },
+    select: {
+      score: true,
+      updatedAt: true,
+      resource: { select: { id: true, title: true, resourceType: true, platform: { select: { slug: true } } } },
+    },
   })
-  return rows.map((r) => ({ id: r.resource.id, title: r.resource.title, resourceType: r.resource.resourceType, platformSlug: r.resource.platform.slug, score: r.score, at: r.updatedAt.toISOString() }))
+  return rows.map((r) => ({
+    id: r.resource.id,
+    title: r.resource.title,
+    resourceType: r.resource.resourceType,
+    platformSlug: r.resource.platform.slug,
+    score: r.score,
+    at: r.updatedAt.toISOString(),
+  }))
 }

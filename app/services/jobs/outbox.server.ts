@@ -32,9 +32,15 @@ export async function dispatchOutbox(add: QueueAdd, batch = 100): Promise<number
       for (const row of rows) {
         try {
           await add(row.jobName as JobName, row.payload, row.jobId)
-          await tx.jobOutbox.update({ where: { id: row.id }, data: { dispatchedAt: new Date(), attempts: { increment: 1 } } })
+          await tx.jobOutbox.update({
+            where: { id: row.id },
+            data: { dispatchedAt: new Date(), attempts: { increment: 1 } },
+          })
         } catch (e) {
-          await tx.jobOutbox.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: String(e).slice(0, 500) } })
+          await tx.jobOutbox.update({
+            where: { id: row.id },
+            data: { attempts: { increment: 1 }, lastError: String(e).slice(0, 500) },
+          })
         }
       }
       return rows.length

@@ -8,7 +8,13 @@ const MB = 1024 * 1024
 
 export function maxBytes(kind: MediaKind): number {
   const e = env()
-  const mb = { VIDEO: e.UPLOAD_MAX_VIDEO_MB, AUDIO: e.UPLOAD_MAX_AUDIO_MB, DOCUMENT: e.UPLOAD_MAX_DOCUMENT_MB, IMAGE: e.UPLOAD_MAX_IMAGE_MB, SUBTITLE: e.UPLOAD_MAX_SUBTITLE_MB }[kind]
+  const mb = {
+    VIDEO: e.UPLOAD_MAX_VIDEO_MB,
+    AUDIO: e.UPLOAD_MAX_AUDIO_MB,
+    DOCUMENT: e.UPLOAD_MAX_DOCUMENT_MB,
+    IMAGE: e.UPLOAD_MAX_IMAGE_MB,
+    SUBTITLE: e.UPLOAD_MAX_SUBTITLE_MB,
+  }[kind]
   return Math.floor(mb * MB)
 }
 
@@ -21,4 +27,5 @@ export function workDir() {
   return env().WORK_DIR || path.join(os.tmpdir(), 'erc-work')
 }
 
-export const formatMb = (bytes: number) => (bytes < MB ? `${Math.round(bytes / 1024)} KB` : `${Math.round((bytes / MB) * 10) / 10} MB`)
+export const formatMb = (bytes: number) =>
+  bytes < MB ? `${Math.round(bytes / 1024)} KB` : `${Math.round((bytes / MB) * 10) / 10} MB`

@@ -16,7 +16,11 @@ export async function sweepOrphans(opts: { graceMs?: number; now?: number } = {}
   const now = opts.now ?? Date.now()
   const known = new Map<string, { storageKey: string | null; status: string } | null>()
   const fileFor = async (fileId: string) => {
-    if (!known.has(fileId)) known.set(fileId, await prisma.resourceFile.findUnique({ where: { id: fileId }, select: { storageKey: true, status: true } }))
+    if (!known.has(fileId))
+      known.set(
+        fileId,
+        await prisma.resourceFile.findUnique({ where: { id: fileId }, select: { storageKey: true, status: true } }),
+      )
     return known.get(fileId)!
   }
   let removed = 0

@@ -11,7 +11,8 @@ export type Sniffed = { kind: MediaKind; format: string; mime: string }
 /** Bytes the sniffer wants to see (ZIP office detection reads the directory later). */
 export const SNIFF_BYTES = 4100
 
-const ascii = (b: Buffer, start: number, s: string) => b.length >= start + s.length && b.toString('latin1', start, start + s.length) === s
+const ascii = (b: Buffer, start: number, s: string) =>
+  b.length >= start + s.length && b.toString('latin1', start, start + s.length) === s
 const hex = (b: Buffer, start: number, h: string) => {
   const want = Buffer.from(h.replace(/\s/g, ''), 'hex')
   return b.length >= start + want.length && b.subarray(start, start + want.length).equals(want)
@@ -31,7 +32,9 @@ export function sniff(b: Buffer): Sniffed | null {
   }
   if (hex(b, 0, '1A45DFA3')) {
     const head = b.toString('latin1', 0, Math.min(b.length, 64))
-    return head.includes('webm') ? { kind: 'VIDEO', format: 'webm', mime: 'video/webm' } : { kind: 'VIDEO', format: 'mkv', mime: 'video/x-matroska' }
+    return head.includes('webm')
+      ? { kind: 'VIDEO', format: 'webm', mime: 'video/webm' }
+      : { kind: 'VIDEO', format: 'mkv', mime: 'video/x-matroska' }
   }
   if (ascii(b, 0, 'RIFF')) {
     const sub = b.toString('latin1', 8, 12)
@@ -42,7 +45,8 @@ export function sniff(b: Buffer): Sniffed | null {
   }
   if (ascii(b, 0, 'FLV') && b[3] === 1) return { kind: 'VIDEO', format: 'flv', mime: 'video/x-flv' }
   if (hex(b, 0, ASF_GUID)) return { kind: 'VIDEO', format: 'wmv', mime: 'video/x-ms-wmv' }
-  if (ascii(b, 0, 'ID3') || (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0 && (b[1]! & 0x06) !== 0)) return { kind: 'AUDIO', format: 'mp3', mime: 'audio/mpeg' }
+  if (ascii(b, 0, 'ID3') || (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0 && (b[1]! & 0x06) !== 0))
+    return { kind: 'AUDIO', format: 'mp3', mime: 'audio/mpeg' }
   // Documents.
   if (ascii(b, 0, '%PDF-')) return { kind: 'DOCUMENT', format: 'pdf', mime: 'application/pdf' }
   if (hex(b, 0, OLE2)) return { kind: 'DOCUMENT', format: 'ole', mime: 'application/x-ole-storage' } // DOC, PPT, XLS, WPS
@@ -54,7 +58,8 @@ export function sniff(b: Buffer): Sniffed | null {
   // Text subtitles (UTF-8, optional BOM).
   const text = b.toString('utf8', hex(b, 0, 'EFBBBF') ? 3 : 0, Math.min(b.length, 512))
   if (/^WEBVTT(?:[ \t].*)?(?:\r?\n|$)/.test(text)) return { kind: 'SUBTITLE', format: 'vtt', mime: 'text/vtt' }
-  if (/^\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->/.test(text)) return { kind: 'SUBTITLE', format: 'srt', mime: 'application/x-subrip' }
+  if (/^\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->/.test(text))
+    return { kind: 'SUBTITLE', format: 'srt', mime: 'application/x-subrip' }
   return null
 }
 

@@ -34,14 +34,22 @@ export const stepJobId = (fileId: string, step: string, run: number) => `${fileI
 
 /** Creates the probe step and queues it: called when the last byte of an upload arrives. */
 export async function planProbe(tx: Tx, fileId: string) {
-  await tx.processingStep.upsert({ where: { fileId_name: { fileId, name: 'probe' } }, create: { fileId, name: 'probe' }, update: {} })
+  await tx.processingStep.upsert({
+    where: { fileId_name: { fileId, name: 'probe' } },
+    create: { fileId, name: 'probe' },
+    update: {},
+  })
   await enqueueRunnable(tx, fileId)
 }
 
 /** After probing: the steps this kind of file needs. */
 export async function planSteps(tx: Tx, fileId: string, kind: MediaKind) {
   for (const s of STEP_PLAN[kind])
-    await tx.processingStep.upsert({ where: { fileId_name: { fileId, name: s.name } }, create: { fileId, name: s.name, after: ['probe', ...s.after] }, update: {} })
+    await tx.processingStep.upsert({
+      where: { fileId_name: { fileId, name: s.name } },
+      create: { fileId, name: s.name, after: ['probe', ...s.after] },
+      update: {},
+    })
 }
 
 /** Queues every waiting step whose predecessors are done, each exactly once per run. */
@@ -50,27 +58,51 @@ export async function enqueueRunnable(tx: Tx, fileId: string) {
   const done = new Set(steps.filter((s) => s.status === 'DONE').map((s) => s.name))
   for (const s of steps) {
     if (s.status !== 'WAITING' || s.queuedAt || !s.after.every((a) => done.has(a))) continue
-    const { count } = await tx.processingStep.updateMany({ where: { id: s.id, queuedAt: null }, data: { queuedAt: new Date() } })
-    if (count === 1) await enqueueJob(tx, 'media.step', { fileId, step: s.name as MediaStepName, run: s.run }, stepJobId(fileId, s.name, s.run))
+    const { count } = await tx.processingStep.updateMany({
+      where: { id: s.id, queuedAt: null },
+      data: { queuedAt: new Date() },
+    })
+    if (count === 1)
+      await enqueueJob(
+        tx,
+        'media.step',
+        { fileId, step: s.name as MediaStepName, run: s.run },
+        stepJobId(fileId, s.name, s.run),
+      )
   }
 }
 
 /** Sets the file's (and, for a primary file, the resource's) status from its steps. */
 export async function settleFile(tx: Tx, fileId: string) {
-  const file = await tx.resourceFile.findUniqueOrThrow({ where: { id: fileId }, include: { steps: true, resource: { select: { id: true, status: true } } } })
+  const file = await tx.resourceFile.findUniqueOrThrow({
+    where: { id: fileId },
+    include: { steps: true, resource: { select: { id: true, status: true } } },
+  })
   if (file.status !== 'PROCESSING') return file.status
   const failed = file.steps.find((s) => s.status === 'FAILED')
   if (failed) {
-    await tx.resourceFile.update({ where: { id: fileId }, data: { status: 'FAILED', errorKey: failed.errorKey, errorDetail: failed.errorDetail } })
+    await tx.resourceFile.update({
+      where: { id: fileId },
+      data: { status: 'FAILED', errorKey: failed.errorKey, errorDetail: failed.errorDetail },
+    })
     if (file.role === 'PRIMARY' && canTransition(file.resource.status, 'FAILED'))
-      await tx.resource.updateMany({ where: { id: file.resource.id, status: file.resource.status }, data: { status: 'FAILED' } })
+      await tx.resource.updateMany({
+        where: { id: file.resource.id, status: file.resource.status },
+        data: { status: 'FAILED' },
+      })
     return 'FAILED' as const
   }
   if (file.steps.length > 1 && file.steps.every((s) => s.status === 'DONE')) {
-    await tx.resourceFile.update({ where: { id: fileId }, data: { status: 'READY', errorKey: null, errorDetail: null } })
+    await tx.resourceFile.update({
+      where: { id: fileId },
+      data: { status: 'READY', errorKey: null, errorDetail: null },
+    })
     if (file.role === 'REPLACEMENT') {
       // The new main file is ready: it takes over, and the old one is kept as an earlier version.
-      await tx.resourceFile.updateMany({ where: { resourceId: file.resourceId, role: 'PRIMARY' }, data: { role: 'PREVIOUS' } })
+      await tx.resourceFile.updateMany({
+        where: { resourceId: file.resourceId, role: 'PRIMARY' },
+        data: { role: 'PREVIOUS' },
+      })
       await tx.resourceFile.update({ where: { id: fileId }, data: { role: 'PRIMARY' } })
       await tx.resource.update({ where: { id: file.resourceId }, data: { kind: file.kind } })
     }
@@ -85,8 +117,16 @@ export async function processingStatus(resourceId: string) {
     where: { resourceId },
     orderBy: { createdAt: 'asc' },
     select: {
-      id: true, role: true, status: true, kind: true, originalName: true, errorKey: true,
-      steps: { select: { name: true, status: true, errorKey: true, attempts: true, startedAt: true, finishedAt: true }, orderBy: { name: 'asc' } },
+      id: true,
+      role: true,
+      status: true,
+      kind: true,
+      originalName: true,
+      errorKey: true,
+      steps: {
+        select: { name: true, status: true, errorKey: true, attempts: true, startedAt: true, finishedAt: true },
+        orderBy: { name: 'asc' },
+      },
     },
   })
 }

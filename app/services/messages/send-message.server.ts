@@ -28,5 +28,8 @@ export async function deliverMessage(message: OutgoingMessage) {
     await mailer().sendMail({ from: env().MAIL_FROM, to: message.to, subject: message.subject, text: message.body })
     return
   }
-  logger.info({ channel: message.channel, to: message.to, subject: message.subject, body: message.body }, 'outgoing message (log transport)')
+  logger.info(
+    { channel: message.channel, to: message.to, subject: message.subject, body: message.body },
+    'outgoing message (log transport)',
+  )
 }

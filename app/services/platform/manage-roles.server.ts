@@ -13,7 +13,11 @@ async function loadPlatform(platformId: string) {
   return p
 }
 
-export async function grantRole(actor: Actor | null, input: { platformId: string; identifier: string; role: string }, meta: Meta = {}) {
+export async function grantRole(
+  actor: Actor | null,
+  input: { platformId: string; identifier: string; role: string },
+  meta: Meta = {},
+) {
   const platform = await loadPlatform(input.platformId)
   assertCan(actor, 'role.grant', platform)
   if (!(Object.values(Role) as string[]).includes(input.role)) throw validation({ role: 'validation.role' })
@@ -29,34 +33,76 @@ export async function grantRole(actor: Actor | null, input: { platformId: string
       create: { userId: user.id, platformId: platform.id, role, grantedById: actor.userId },
       update: {},
     })
-    await writeAudit({ action: 'role.grant', actorId: actor.userId, platformId: platform.id, targetType: 'User', targetId: user.id, ip: meta.ip, requestId: meta.requestId, data: { role } }, tx)
+    await writeAudit(
+      {
+        action: 'role.grant',
+        actorId: actor.userId,
+        platformId: platform.id,
+        targetType: 'User',
+        targetId: user.id,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { role },
+      },
+      tx,
+    )
   })
 }
 
 export async function revokeRole(actor: Actor | null, input: { assignmentId: string }, meta: Meta = {}) {
-  const ra = await prisma.roleAssignment.findUnique({ where: { id: input.assignmentId }, select: { id: true, userId: true, role: true, platform: { select: { id: true, path: true } } } })
+  const ra = await prisma.roleAssignment.findUnique({
+    where: { id: input.assignmentId },
+    select: { id: true, userId: true, role: true, platform: { select: { id: true, path: true } } },
+  })
   if (!ra) throw notFound()
   assertCan(actor, 'role.grant', ra.platform)
   if (!canGrantRole(actor, ra.role, ra.platform)) throw forbidden()
   await prisma.$transaction(async (tx) => {
     await tx.roleAssignment.delete({ where: { id: ra.id } })
-    await writeAudit({ action: 'role.revoke', actorId: actor.userId, platformId: ra.platform.id, targetType: 'User', targetId: ra.userId, ip: meta.ip, requestId: meta.requestId, data: { role: ra.role } }, tx)
+    await writeAudit(
+      {
+        action: 'role.revoke',
+        actorId: actor.userId,
+        platformId: ra.platform.id,
+        targetType: 'User',
+        targetId: ra.userId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { role: ra.role },
+      },
+      tx,
+    )
   })
 }
 
 /** Disabling is decided by the admins of the user's home platform (or above) and signs the
  * user out everywhere in the same transaction. */
-export async function setUserStatus(actor: Actor | null, input: { userId: string; status: UserStatus }, meta: Meta = {}) {
-  const user = await prisma.user.findUnique({ where: { id: input.userId }, select: { id: true, homePlatform: { select: { id: true, path: true } } } })
+export async function setUserStatus(
+  actor: Actor | null,
+  input: { userId: string; status: UserStatus },
+  meta: Meta = {},
+) {
+  const user = await prisma.user.findUnique({
+    where: { id: input.userId },
+    select: { id: true, homePlatform: { select: { id: true, path: true } } },
+  })
   if (!user) throw notFound()
   assertCan(actor, 'user.status.change', user.homePlatform)
   if (user.id === actor.userId) throw forbidden()
   await prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { status: input.status } })
     if (input.status === UserStatus.DISABLED) await destroyUserSessions(user.id, tx)
-    await writeAudit({
-      action: input.status === UserStatus.DISABLED ? 'user.disable' : 'user.enable',
-      actorId: actor.userId, platformId: user.homePlatform.id, targetType: 'User', targetId: user.id, ip: meta.ip, requestId: meta.requestId,
-    }, tx)
+    await writeAudit(
+      {
+        action: input.status === UserStatus.DISABLED ? 'user.disable' : 'user.enable',
+        actorId: actor.userId,
+        platformId: user.homePlatform.id,
+        targetType: 'User',
+        targetId: user.id,
+        ip: meta.ip,
+        requestId: meta.requestId,
+      },
+      tx,
+    )
   })
 }

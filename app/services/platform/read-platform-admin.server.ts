@@ -18,7 +18,12 @@ export async function listPlatformMembers(actor: Actor | null, platformId: strin
   return prisma.user.findMany({
     where: { OR: [{ homePlatformId: platformId }, { roles: { some: { platformId } } }] },
     select: {
-      id: true, displayName: true, email: true, phone: true, status: true, schoolName: true,
+      id: true,
+      displayName: true,
+      email: true,
+      phone: true,
+      status: true,
+      schoolName: true,
       roles: { where: { platformId }, select: { id: true, role: true } },
     },
     orderBy: [{ createdAt: 'asc' }],
@@ -27,7 +32,11 @@ export async function listPlatformMembers(actor: Actor | null, platformId: strin
 }
 
 /** The audit trail of this platform and, for admins and regulators above, of its descendants. */
-export async function listAuditLog(actor: Actor | null, platformId: string, opts: { take?: number; includeDescendants?: boolean } = {}) {
+export async function listAuditLog(
+  actor: Actor | null,
+  platformId: string,
+  opts: { take?: number; includeDescendants?: boolean } = {},
+) {
   const platform = await platformRef(platformId)
   assertCan(actor, 'platform.audit.read', platform)
   const rows = await prisma.auditLog.findMany({
@@ -37,7 +46,10 @@ export async function listAuditLog(actor: Actor | null, platformId: string, opts
     select: { id: true, at: true, action: true, actorId: true, targetType: true, targetId: true, ip: true, data: true },
   })
   const actorIds = [...new Set(rows.map((r) => r.actorId).filter((x): x is string => !!x))]
-  const actors = await prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, displayName: true } })
+  const actors = await prisma.user.findMany({
+    where: { id: { in: actorIds } },
+    select: { id: true, displayName: true },
+  })
   const names = new Map(actors.map((a) => [a.id, a.displayName]))
   return rows.map((r) => ({ ...r, id: r.id.toString(), actorName: r.actorId ? (names.get(r.actorId) ?? null) : null }))
 }
@@ -46,5 +58,7 @@ export async function listAuditLog(actor: Actor | null, platformId: string, opts
  * visit to a portal and change slowly). */
 const overviewCache = singleton('platform-overview', () => ttlCache<string, { users: number }>(60_000))
 export function getPlatformOverview(platform: { path: string }) {
-  return overviewCache.get(platform.path, async () => ({ users: await prisma.user.count({ where: { homePlatform: withinPath(platform.path) } }) }))
+  return overviewCache.get(platform.path, async () => ({
+    users: await prisma.user.count({ where: { homePlatform: withinPath(platform.path) } }),
+  }))
 }

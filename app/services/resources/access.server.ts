@@ -39,7 +39,10 @@ export const isProvincePortal = (portal: PlatformRef) => !portal.path.includes('
  * portal below it; and on the province's portal, which gathers everything published in the
  * province (资源汇聚), whatever its scope.
  */
-export function inScope(resource: { status: string; scopePlatform: { path: string } | null; platform: { path: string } }, portal: PlatformRef) {
+export function inScope(
+  resource: { status: string; scopePlatform: { path: string } | null; platform: { path: string } },
+  portal: PlatformRef,
+) {
   if (resource.status !== 'PUBLISHED') return false
   if (isProvincePortal(portal) && isWithin(resource.platform.path, portal.path)) return true
   return isWithin(portal.path, (resource.scopePlatform ?? resource.platform).path)
@@ -58,7 +61,10 @@ export async function loadResourceForActor(actor: Actor | null, resourceId: stri
 /** Whether the actor reviews this resource on another platform (a recommendation upward). */
 async function reviewsItElsewhere(actor: Actor | null, resourceId: string) {
   if (!actor) return false
-  const open = await prisma.review.findMany({ where: { resourceId, status: 'OPEN' }, select: { platform: { select: { id: true, path: true } } } })
+  const open = await prisma.review.findMany({
+    where: { resourceId, status: 'OPEN' },
+    select: { platform: { select: { id: true, path: true } } },
+  })
   return open.some((r) => can(actor, 'review.queue', r.platform))
 }
 
@@ -67,7 +73,8 @@ export async function loadVisibleResource(actor: Actor | null, resourceId: strin
   const resource = await find(resourceId)
   const roles = rolesOn(actor, resource)
   // A parent platform's reviewer deciding a recommendation sees what they are asked to judge.
-  if (!roles.isReviewer && !inScope(resource, portal) && (await reviewsItElsewhere(actor, resourceId))) roles.isReviewer = true
+  if (!roles.isReviewer && !inScope(resource, portal) && (await reviewsItElsewhere(actor, resourceId)))
+    roles.isReviewer = true
   // An admin above the platform (who may take it down) sees it too.
   if (!roles.isAdmin && can(actor, 'resource.takedown', resource.platform)) roles.isAdmin = true
   const visible = inScope(resource, portal) || roles.isOwner || roles.isAdmin || roles.isReviewer

@@ -19,7 +19,15 @@ export const MEDIA_URL_TTL_SECONDS = 4 * 3600
 type DerivMeta = Record<string, unknown>
 type Sized = { src: string; width: number; height: number }
 export type PlayerView =
-  | { kind: 'VIDEO'; hls: string; mp4: string | null; poster: string | null; storyboard: { vtt: string; base: string } | null; variants: unknown; subtitles: { label: string; lang: string; src: string; default: boolean }[] }
+  | {
+      kind: 'VIDEO'
+      hls: string
+      mp4: string | null
+      poster: string | null
+      storyboard: { vtt: string; base: string } | null
+      variants: unknown
+      subtitles: { label: string; lang: string; src: string; default: boolean }[]
+    }
   | { kind: 'AUDIO'; src: string; waveform: string | null }
   | { kind: 'DOCUMENT'; pages: Sized[]; total: number }
   | { kind: 'IMAGE'; sizes: Sized[] }
@@ -38,11 +46,15 @@ export async function getResourceView(actor: Actor | null, resourceId: string, p
       include: { steps: { orderBy: { name: 'asc' } }, derivatives: true },
     }),
     prisma.resourceCurriculum.findMany({ where: { resourceId }, select: { nodeId: true } }),
-    prisma.resourceKnowledgePoint.findMany({ where: { resourceId }, select: { knowledgePoint: { select: { id: true, name: true } } } }),
+    prisma.resourceKnowledgePoint.findMany({
+      where: { resourceId },
+      select: { knowledgePoint: { select: { id: true, name: true } } },
+    }),
   ])
   const trails = await Promise.all(positions.map((p) => curriculumTrail(p.nodeId)))
   const secret = env().SESSION_SECRET
-  const media = (fileId: string) => `/media/${signMediaPrefix(secret, objectKeys.derivedPrefix({ platformId: resource.platformId, resourceId, fileId }), MEDIA_URL_TTL_SECONDS)}/`
+  const media = (fileId: string) =>
+    `/media/${signMediaPrefix(secret, objectKeys.derivedPrefix({ platformId: resource.platformId, resourceId, fileId }), MEDIA_URL_TTL_SECONDS)}/`
 
   const primary = files.find((f) => f.role === 'PRIMARY') ?? null
   let player: PlayerView | null = null
@@ -51,13 +63,23 @@ export async function getResourceView(actor: Actor | null, resourceId: string, p
     const d = (name: string) => primary.derivatives.find((x) => x.name === name)
     const rel = (name: string) => {
       const x = d(name)
-      return x ? base + x.key.slice(objectKeys.derivedPrefix({ platformId: resource.platformId, resourceId, fileId: primary.id }).length) : null
+      return x
+        ? base +
+            x.key.slice(
+              objectKeys.derivedPrefix({ platformId: resource.platformId, resourceId, fileId: primary.id }).length,
+            )
+        : null
     }
     const subtitles = files
       .filter((f) => f.role === 'SUBTITLE' && f.status === 'READY' && f.derivatives.some((y) => y.name === 'subtitle'))
       .map((f, i) => {
         const x = f.derivatives.find((y) => y.name === 'subtitle')!
-        return { label: f.originalName.replace(/\.[^.]+$/, ''), lang: 'zh', src: media(f.id) + x.key.split('/').slice(-2).join('/'), default: i === 0 }
+        return {
+          label: f.originalName.replace(/\.[^.]+$/, ''),
+          lang: 'zh',
+          src: media(f.id) + x.key.split('/').slice(-2).join('/'),
+          default: i === 0,
+        }
       })
     // A file without its main output (a harvested or metadata-only entry) has no player.
     if (primary.kind === 'VIDEO' && d('hls')) {
@@ -76,32 +98,65 @@ export async function getResourceView(actor: Actor | null, resourceId: string, p
     } else if (primary.kind === 'DOCUMENT' && d('pages')) {
       const pages = d('pages')
       const meta = (pages?.meta ?? {}) as { pages?: { file: string; width: number; height: number }[]; total?: number }
-      player = { kind: 'DOCUMENT', pages: (meta.pages ?? []).map((p) => ({ width: p.width, height: p.height, src: rel('pages')! + p.file })), total: meta.total ?? meta.pages?.length ?? 0 }
+      player = {
+        kind: 'DOCUMENT',
+        pages: (meta.pages ?? []).map((p) => ({ width: p.width, height: p.height, src: rel('pages')! + p.file })),
+        total: meta.total ?? meta.pages?.length ?? 0,
+      }
     } else if (primary.kind === 'IMAGE' && d('image')) {
       const img = d('image')
       const meta = (img?.meta ?? {}) as { sizes?: { file: string; width: number; height: number }[] }
-      player = { kind: 'IMAGE', sizes: (meta.sizes ?? []).map((s) => ({ width: s.width, height: s.height, src: rel('image')! + s.file })) }
+      player = {
+        kind: 'IMAGE',
+        sizes: (meta.sizes ?? []).map((s) => ({ width: s.width, height: s.height, src: rel('image')! + s.file })),
+      }
     }
   }
   // Downloads go through a route that counts them (app/services/engagement/usage.server.ts).
   const downloadable = primary?.status === 'READY' && !!primary.storageKey && entitled && !!actor
   return {
     resource: {
-      id: resource.id, title: resource.title, description: resource.description, status: resource.status, kind: resource.kind,
-      resourceType: resource.resourceType, subject: resource.subject, grade: resource.grade, createdAt: resource.createdAt.toISOString(),
-      duplicateOfId: resource.duplicateOfId, platform: resource.platform, ownerName: owner?.displayName ?? '',
-      keywords: resource.keywords, language: resource.language, intendedUsers: resource.intendedUsers, licence: resource.licence,
-      author: resource.author, provider: resource.provider, version: resource.version,
-      publishedAt: resource.publishedAt?.toISOString() ?? null, priceCents: resource.priceCents,
-      ratingAvg: resource.ratingAvg, ratingCount: resource.ratingCount, viewCount: resource.viewCount, downloadCount: resource.downloadCount,
+      id: resource.id,
+      title: resource.title,
+      description: resource.description,
+      status: resource.status,
+      kind: resource.kind,
+      resourceType: resource.resourceType,
+      subject: resource.subject,
+      grade: resource.grade,
+      createdAt: resource.createdAt.toISOString(),
+      duplicateOfId: resource.duplicateOfId,
+      platform: resource.platform,
+      ownerName: owner?.displayName ?? '',
+      keywords: resource.keywords,
+      language: resource.language,
+      intendedUsers: resource.intendedUsers,
+      licence: resource.licence,
+      author: resource.author,
+      provider: resource.provider,
+      version: resource.version,
+      publishedAt: resource.publishedAt?.toISOString() ?? null,
+      priceCents: resource.priceCents,
+      ratingAvg: resource.ratingAvg,
+      ratingCount: resource.ratingCount,
+      viewCount: resource.viewCount,
+      downloadCount: resource.downloadCount,
       platformReviewRequired: resource.platform.reviewRequired,
       positions: trails.map((trail) => ({ path: trail.map((n) => n.id), trail, label: positionLabel(trail) })),
       knowledgePoints: kps.map((k) => k.knowledgePoint),
     },
     // Processing details and original file names are for the people who manage the resource.
     files: (canManage || isReviewer ? files : []).map((f) => ({
-      id: f.id, role: f.role, status: f.status, kind: f.kind, originalName: f.originalName, size: Number(f.size), errorKey: f.errorKey,
-      steps: [...f.steps].sort((a, b) => STEP_ORDER.indexOf(a.name) - STEP_ORDER.indexOf(b.name)).map((s) => ({ name: s.name, status: s.status, errorKey: s.errorKey, attempts: s.attempts })),
+      id: f.id,
+      role: f.role,
+      status: f.status,
+      kind: f.kind,
+      originalName: f.originalName,
+      size: Number(f.size),
+      errorKey: f.errorKey,
+      steps: [...f.steps]
+        .sort((a, b) => STEP_ORDER.indexOf(a.name) - STEP_ORDER.indexOf(b.name))
+        .map((s) => ({ name: s.name, status: s.status, errorKey: s.errorKey, attempts: s.attempts })),
     })),
     player,
     downloadable,

@@ -28,8 +28,17 @@ export function canTransition(from: ResourceStatus, to: ResourceStatus) {
 }
 
 /** Moves a resource from `from` to `to`, atomically: a concurrent change makes this throw. */
-export async function transition(tx: Tx, resourceId: string, from: ResourceStatus, to: ResourceStatus, extra: { duplicateOfId?: string; publishedAt?: Date; scopePlatformId?: string; takedownReason?: string | null } = {}) {
+export async function transition(
+  tx: Tx,
+  resourceId: string,
+  from: ResourceStatus,
+  to: ResourceStatus,
+  extra: { duplicateOfId?: string; publishedAt?: Date; scopePlatformId?: string; takedownReason?: string | null } = {},
+) {
   if (!canTransition(from, to)) throw conflict('resource.error.badTransition')
-  const { count } = await tx.resource.updateMany({ where: { id: resourceId, status: from }, data: { status: to, ...extra } })
+  const { count } = await tx.resource.updateMany({
+    where: { id: resourceId, status: from },
+    data: { status: to, ...extra },
+  })
   if (count !== 1) throw conflict('resource.error.changedMeanwhile')
 }

@@ -14,13 +14,33 @@ const schema = z.object({
   reviewPassScore: z.number().min(1).max(5),
 })
 
-export async function updateReviewRules(actor: Actor | null, platformId: string, input: { reviewRequired: boolean; reviewersNeeded: number; reviewCriteria: string[]; reviewPassScore: number }, meta: { ip?: string; requestId?: string } = {}) {
-  const platform = await prisma.platform.findUniqueOrThrow({ where: { id: platformId }, select: { id: true, path: true } })
+export async function updateReviewRules(
+  actor: Actor | null,
+  platformId: string,
+  input: { reviewRequired: boolean; reviewersNeeded: number; reviewCriteria: string[]; reviewPassScore: number },
+  meta: { ip?: string; requestId?: string } = {},
+) {
+  const platform = await prisma.platform.findUniqueOrThrow({
+    where: { id: platformId },
+    select: { id: true, path: true },
+  })
   assertCan(actor, 'platform.admin', platform)
   const parsed = schema.safeParse({ ...input, reviewCriteria: [...new Set(input.reviewCriteria)] })
   if (!parsed.success) throw validation({ reviewRules: 'review.error.badRules' }, 'review.error.badRules')
   await prisma.$transaction(async (tx) => {
     await tx.platform.update({ where: { id: platformId }, data: parsed.data })
-    await writeAudit({ action: 'platform.update', actorId: actor!.userId, platformId, targetType: 'Platform', targetId: platformId, ip: meta.ip, requestId: meta.requestId, data: { reviewRules: parsed.data } }, tx)
+    await writeAudit(
+      {
+        action: 'platform.update',
+        actorId: actor!.userId,
+        platformId,
+        targetType: 'Platform',
+        targetId: platformId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { reviewRules: parsed.data },
+      },
+      tx,
+    )
   })
 }

@@ -13,8 +13,19 @@ export function isReviewerOf(actor: Actor | null, platform: PlatformRef) {
 }
 
 export type VersionMetadata = {
-  title: string; description: string; resourceType: string; keywords: string[]; licence: string; priceCents: number | null
-  language: string; intendedUsers: string[]; author: string; provider: string; version: string; curriculum: string[]; knowledgePoints: string[]
+  title: string
+  description: string
+  resourceType: string
+  keywords: string[]
+  licence: string
+  priceCents: number | null
+  language: string
+  intendedUsers: string[]
+  author: string
+  provider: string
+  version: string
+  curriculum: string[]
+  knowledgePoints: string[]
 }
 
 /** Records what is being submitted, as the next version number. */
@@ -28,24 +39,48 @@ export async function snapshotVersion(tx: Tx, resourceId: string) {
     },
   })
   const metadata: VersionMetadata = {
-    title: r.title, description: r.description, resourceType: r.resourceType, keywords: r.keywords, licence: r.licence, priceCents: r.priceCents,
-    language: r.language, intendedUsers: r.intendedUsers, author: r.author, provider: r.provider, version: r.version,
-    curriculum: r.curriculum.map((c) => c.nodeId).sort(), knowledgePoints: r.knowledgePoints.map((k) => k.knowledgePoint.name).sort(),
+    title: r.title,
+    description: r.description,
+    resourceType: r.resourceType,
+    keywords: r.keywords,
+    licence: r.licence,
+    priceCents: r.priceCents,
+    language: r.language,
+    intendedUsers: r.intendedUsers,
+    author: r.author,
+    provider: r.provider,
+    version: r.version,
+    curriculum: r.curriculum.map((c) => c.nodeId).sort(),
+    knowledgePoints: r.knowledgePoints.map((k) => k.knowledgePoint.name).sort(),
   }
-  const last = await tx.resourceVersion.findFirst({ where: { resourceId }, orderBy: { number: 'desc' }, select: { number: true } })
+  const last = await tx.resourceVersion.findFirst({
+    where: { resourceId },
+    orderBy: { number: 'desc' },
+    select: { number: true },
+  })
   return tx.resourceVersion.create({
-    data: { resourceId, number: (last?.number ?? 0) + 1, metadata: metadata as unknown as Prisma.InputJsonValue, fileSha256: r.files[0]?.sha256 ?? null, fileName: r.files[0]?.originalName ?? null },
+    data: {
+      resourceId,
+      number: (last?.number ?? 0) + 1,
+      metadata: metadata as unknown as Prisma.InputJsonValue,
+      fileSha256: r.files[0]?.sha256 ?? null,
+      fileName: r.files[0]?.originalName ?? null,
+    },
   })
 }
 
 export type FieldChange = { field: string; before: unknown; after: unknown }
 
 /** What changed between two versions, field by field (the file counts as one field). */
-export function diffVersions(a: { metadata: unknown; fileSha256: string | null; fileName: string | null }, b: { metadata: unknown; fileSha256: string | null; fileName: string | null }): FieldChange[] {
+export function diffVersions(
+  a: { metadata: unknown; fileSha256: string | null; fileName: string | null },
+  b: { metadata: unknown; fileSha256: string | null; fileName: string | null },
+): FieldChange[] {
   const ma = a.metadata as Record<string, unknown>
   const mb = b.metadata as Record<string, unknown>
   const changes: FieldChange[] = []
-  for (const k of Object.keys({ ...ma, ...mb })) if (JSON.stringify(ma[k]) !== JSON.stringify(mb[k])) changes.push({ field: k, before: ma[k], after: mb[k] })
+  for (const k of Object.keys({ ...ma, ...mb }))
+    if (JSON.stringify(ma[k]) !== JSON.stringify(mb[k])) changes.push({ field: k, before: ma[k], after: mb[k] })
   if (a.fileSha256 !== b.fileSha256) changes.push({ field: 'file', before: a.fileName, after: b.fileName })
   return changes
 }

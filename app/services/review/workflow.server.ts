@@ -30,7 +30,10 @@ async function loadResource(resourceId: string) {
   if (!ID.test(resourceId)) throw notFound()
   const r = await prisma.resource.findUnique({
     where: { id: resourceId },
-    include: { platform: { select: { id: true, path: true, slug: true, parentId: true, reviewRequired: true } }, scopePlatform: { select: { id: true, path: true, slug: true, parentId: true } } },
+    include: {
+      platform: { select: { id: true, path: true, slug: true, parentId: true, reviewRequired: true } },
+      scopePlatform: { select: { id: true, path: true, slug: true, parentId: true } },
+    },
   })
   if (!r || r.status === 'DELETED') throw notFound()
   return r
@@ -42,7 +45,10 @@ export async function submitResource(actor: Actor | null, resourceId: string, me
   const r = await loadResource(resourceId)
   if (r.ownerId !== actor.userId) throw forbidden('review.error.ownerOnly')
   if (r.status !== 'DRAFT' && r.status !== 'CHANGES_REQUESTED') throw conflict('resource.error.badTransition')
-  const primary = await prisma.resourceFile.findFirst({ where: { resourceId, role: 'PRIMARY' }, select: { status: true } })
+  const primary = await prisma.resourceFile.findFirst({
+    where: { resourceId, role: 'PRIMARY' },
+    select: { status: true },
+  })
   if (primary?.status !== 'READY') throw conflict('resource.error.notReadyToPublish')
   if (!r.title.trim()) throw validation({ title: 'validation.required' })
   if (r.licence === 'PREMIUM' && !(r.priceCents && r.priceCents > 0)) throw conflict('resource.error.premiumNeedsPrice')
@@ -51,19 +57,60 @@ export async function submitResource(actor: Actor | null, resourceId: string, me
     if (!r.platform.reviewRequired) {
       await transition(tx, resourceId, r.status, r.status === 'DRAFT' ? 'PUBLISHED' : 'SUBMITTED')
       if (r.status === 'DRAFT') {
-        await tx.resource.update({ where: { id: resourceId }, data: { publishedAt: new Date(), scopePlatformId: r.platformId } })
-        await writeAudit({ action: 'resource.publish', actorId: actor.userId, platformId: r.platformId, targetType: 'Resource', targetId: resourceId, ip: meta.ip, requestId: meta.requestId, data: { version: version.number, review: 'not required' } }, tx)
+        await tx.resource.update({
+          where: { id: resourceId },
+          data: { publishedAt: new Date(), scopePlatformId: r.platformId },
+        })
+        await writeAudit(
+          {
+            action: 'resource.publish',
+            actorId: actor.userId,
+            platformId: r.platformId,
+            targetType: 'Resource',
+            targetId: resourceId,
+            ip: meta.ip,
+            requestId: meta.requestId,
+            data: { version: version.number, review: 'not required' },
+          },
+          tx,
+        )
         await queueSearchSync(tx, [resourceId])
         return { status: 'PUBLISHED' as const, reviewId: null }
       }
     } else {
       await transition(tx, resourceId, r.status, 'SUBMITTED')
     }
-    const review = await tx.review.create({ data: { resourceId, platformId: r.platformId, kind: 'SUBMISSION', versionId: version.id, submittedById: actor.userId } })
+    const review = await tx.review.create({
+      data: {
+        resourceId,
+        platformId: r.platformId,
+        kind: 'SUBMISSION',
+        versionId: version.id,
+        submittedById: actor.userId,
+      },
+    })
     const link = (slug: string) => `/p/${slug}/r/${resourceId}`
     await notify(tx, [actor.userId], 'review.submitted', { title: r.title }, link(r.platform.slug))
-    await notify(tx, (await reviewersOf(tx, r.platformId)).filter((u) => u !== actor.userId), 'review.received', { title: r.title }, `/p/${r.platform.slug}/review`)
-    await writeAudit({ action: r.status === 'DRAFT' ? 'review.submit' : 'review.resubmit', actorId: actor.userId, platformId: r.platformId, targetType: 'Resource', targetId: resourceId, ip: meta.ip, requestId: meta.requestId, data: { reviewId: review.id, version: version.number } }, tx)
+    await notify(
+      tx,
+      (await reviewersOf(tx, r.platformId)).filter((u) => u !== actor.userId),
+      'review.received',
+      { title: r.title },
+      `/p/${r.platform.slug}/review`,
+    )
+    await writeAudit(
+      {
+        action: r.status === 'DRAFT' ? 'review.submit' : 'review.resubmit',
+        actorId: actor.userId,
+        platformId: r.platformId,
+        targetType: 'Resource',
+        targetId: resourceId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { reviewId: review.id, version: version.number },
+      },
+      tx,
+    )
     return { status: 'SUBMITTED' as const, reviewId: review.id }
   })
 }
@@ -76,17 +123,30 @@ async function lockReview(tx: Tx, reviewId: string) {
   return tx.review.findUniqueOrThrow({
     where: { id: reviewId },
     include: {
-      platform: { select: { id: true, path: true, name: true, reviewersNeeded: true, reviewCriteria: true, reviewPassScore: true } },
+      platform: {
+        select: {
+          id: true,
+          path: true,
+          name: true,
+          reviewersNeeded: true,
+          reviewCriteria: true,
+          reviewPassScore: true,
+        },
+      },
       resource: { select: { id: true, ownerId: true, status: true, platformId: true } },
       decisions: true,
     },
   })
 }
 
-function mayReview(actor: Actor, review: { platform: { id: string; path: string }; resource: { ownerId: string }; submittedById: string }) {
+function mayReview(
+  actor: Actor,
+  review: { platform: { id: string; path: string }; resource: { ownerId: string }; submittedById: string },
+) {
   if (!isReviewerOf(actor, review.platform)) throw forbidden()
   // Nobody approves their own work, nor a resource they sent upward themselves.
-  if (review.resource.ownerId === actor.userId || review.submittedById === actor.userId) throw forbidden('review.error.ownSubmission')
+  if (review.resource.ownerId === actor.userId || review.submittedById === actor.userId)
+    throw forbidden('review.error.ownSubmission')
 }
 
 /** A reviewer takes an open review (up to the number the platform's rules ask for). */
@@ -99,8 +159,20 @@ export async function claimReview(actor: Actor | null, reviewId: string, meta: M
     if (review.decisions.some((d) => d.reviewerId === actor.userId)) return { claimed: true }
     if (review.decisions.length >= review.platform.reviewersNeeded) throw conflict('review.error.alreadyClaimed')
     await tx.reviewDecision.create({ data: { reviewId, reviewerId: actor.userId } })
-    if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED') await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
-    await writeAudit({ action: 'review.claim', actorId: actor.userId, platformId: review.platformId, targetType: 'Review', targetId: reviewId, ip: meta.ip, requestId: meta.requestId }, tx)
+    if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED')
+      await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
+    await writeAudit(
+      {
+        action: 'review.claim',
+        actorId: actor.userId,
+        platformId: review.platformId,
+        targetType: 'Review',
+        targetId: reviewId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+      },
+      tx,
+    )
     return { claimed: true }
   })
 }
@@ -112,17 +184,39 @@ export async function assignReview(actor: Actor | null, reviewId: string, review
     const review = await lockReview(tx, reviewId)
     if (!can(actor, 'platform.admin', review.platform)) throw forbidden()
     if (review.status !== 'OPEN') throw conflict('review.error.alreadyDecided')
-    const roles = await tx.roleAssignment.findMany({ where: { userId: reviewerUserId, role: 'REVIEWER', platformId: review.platformId } })
+    const roles = await tx.roleAssignment.findMany({
+      where: { userId: reviewerUserId, role: 'REVIEWER', platformId: review.platformId },
+    })
     if (!roles.length) throw validation({ reviewer: 'review.error.notAReviewer' }, 'review.error.notAReviewer')
-    if (review.resource.ownerId === reviewerUserId || review.submittedById === reviewerUserId) throw forbidden('review.error.ownSubmission')
+    if (review.resource.ownerId === reviewerUserId || review.submittedById === reviewerUserId)
+      throw forbidden('review.error.ownSubmission')
     if (review.decisions.some((d) => d.reviewerId === reviewerUserId)) return { assigned: true }
     if (review.decisions.length >= review.platform.reviewersNeeded) throw conflict('review.error.alreadyClaimed')
     await tx.reviewDecision.create({ data: { reviewId, reviewerId: reviewerUserId } })
-    if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED') await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
+    if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED')
+      await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
     const res = await tx.resource.findUniqueOrThrow({ where: { id: review.resourceId }, select: { title: true } })
     const platform = await tx.platform.findUniqueOrThrow({ where: { id: review.platformId }, select: { slug: true } })
-    await notify(tx, [reviewerUserId], 'review.assigned', { title: res.title }, `/p/${platform.slug}/review/${reviewId}`)
-    await writeAudit({ action: 'review.assign', actorId: actor.userId, platformId: review.platformId, targetType: 'Review', targetId: reviewId, ip: meta.ip, requestId: meta.requestId, data: { reviewer: reviewerUserId } }, tx)
+    await notify(
+      tx,
+      [reviewerUserId],
+      'review.assigned',
+      { title: res.title },
+      `/p/${platform.slug}/review/${reviewId}`,
+    )
+    await writeAudit(
+      {
+        action: 'review.assign',
+        actorId: actor.userId,
+        platformId: review.platformId,
+        targetType: 'Review',
+        targetId: reviewId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { reviewer: reviewerUserId },
+      },
+      tx,
+    )
     return { assigned: true }
   })
 }
@@ -137,29 +231,35 @@ export type DecisionInput = {
 
 function parseDecision(input: DecisionInput, criteria: string[], passScore: number) {
   const outcome = input.outcome
-  if (outcome !== 'APPROVED' && outcome !== 'CHANGES_REQUESTED' && outcome !== 'REJECTED') throw validation({ outcome: 'review.error.chooseOutcome' }, 'review.error.chooseOutcome')
+  if (outcome !== 'APPROVED' && outcome !== 'CHANGES_REQUESTED' && outcome !== 'REJECTED')
+    throw validation({ outcome: 'review.error.chooseOutcome' }, 'review.error.chooseOutcome')
   const scores: Record<string, number> = {}
   for (const c of criteria) {
     const raw = input.scores?.[c]
     if (raw === undefined || raw === '') continue
     const n = Number(raw)
-    if (!Number.isInteger(n) || n < 1 || n > 5) throw validation({ [`score.${c}`]: 'review.error.badScore' }, 'review.error.badScore')
+    if (!Number.isInteger(n) || n < 1 || n > 5)
+      throw validation({ [`score.${c}`]: 'review.error.badScore' }, 'review.error.badScore')
     scores[c] = n
   }
   const reasons = [...new Set((input.reasons ?? []).filter((x): x is string => typeof x === 'string' && x !== ''))]
-  if (reasons.some((x) => !(REASON_CODES as readonly string[]).includes(x))) throw validation({ reasons: 'review.error.badReason' }, 'review.error.badReason')
+  if (reasons.some((x) => !(REASON_CODES as readonly string[]).includes(x)))
+    throw validation({ reasons: 'review.error.badReason' }, 'review.error.badReason')
   const fieldComments: Record<string, string> = {}
   for (const [k, v] of Object.entries(input.fieldComments ?? {})) {
     if (!(REVIEW_FIELDS as readonly string[]).includes(k) || typeof v !== 'string') continue
     const text = stripControl(v, { keepLineBreaks: true }).trim()
-    if ([...text].length > 500) throw validation({ [`field.${k}`]: 'review.error.commentTooLong' }, 'review.error.commentTooLong')
+    if ([...text].length > 500)
+      throw validation({ [`field.${k}`]: 'review.error.commentTooLong' }, 'review.error.commentTooLong')
     if (text) fieldComments[k] = text
   }
   const comment = typeof input.comment === 'string' ? stripControl(input.comment, { keepLineBreaks: true }).trim() : ''
-  if ([...comment].length > 2_000) throw validation({ comment: 'review.error.commentTooLong' }, 'review.error.commentTooLong')
+  if ([...comment].length > 2_000)
+    throw validation({ comment: 'review.error.commentTooLong' }, 'review.error.commentTooLong')
   if (outcome === 'APPROVED') {
     // An approval scores every criterion, and the average must reach the platform's bar.
-    if (criteria.some((c) => scores[c] === undefined)) throw validation({ scores: 'review.error.scoreAll' }, 'review.error.scoreAll')
+    if (criteria.some((c) => scores[c] === undefined))
+      throw validation({ scores: 'review.error.scoreAll' }, 'review.error.scoreAll')
     const avg = criteria.reduce((a, c) => a + scores[c]!, 0) / Math.max(criteria.length, 1)
     if (avg < passScore) throw validation({ scores: 'review.error.belowThreshold' }, 'review.error.belowThreshold')
   } else if (!reasons.length) {
@@ -186,37 +286,105 @@ export async function decideReview(actor: Actor | null, reviewId: string, input:
     if (!mine) {
       if (review.decisions.length >= review.platform.reviewersNeeded) throw conflict('review.error.alreadyClaimed')
       mine = await tx.reviewDecision.create({ data: { reviewId, reviewerId: actor.userId } })
-      if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED') await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
+      if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED')
+        await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
     }
     if (mine.decidedAt) throw conflict('review.error.alreadyDecided')
     const now = new Date()
     await tx.reviewDecision.update({
       where: { id: mine.id },
-      data: { decidedAt: now, outcome: d.outcome, scores: d.scores, reasons: d.reasons, fieldComments: d.fieldComments as Prisma.InputJsonValue, comment: d.comment },
+      data: {
+        decidedAt: now,
+        outcome: d.outcome,
+        scores: d.scores,
+        reasons: d.reasons,
+        fieldComments: d.fieldComments as Prisma.InputJsonValue,
+        comment: d.comment,
+      },
     })
-    await writeAudit({ action: 'review.decide', actorId: actor.userId, platformId: review.platformId, targetType: 'Review', targetId: reviewId, ip: meta.ip, requestId: meta.requestId, data: { outcome: d.outcome, reasons: d.reasons, scores: d.scores } }, tx)
+    await writeAudit(
+      {
+        action: 'review.decide',
+        actorId: actor.userId,
+        platformId: review.platformId,
+        targetType: 'Review',
+        targetId: reviewId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { outcome: d.outcome, reasons: d.reasons, scores: d.scores },
+      },
+      tx,
+    )
     const decided = [...review.decisions.filter((x) => x.id !== mine.id && x.decidedAt), { outcome: d.outcome }]
     if (decided.length < review.platform.reviewersNeeded) return { settled: false as const }
-    const outcome = decided.every((x) => x.outcome === 'APPROVED') ? 'APPROVED' : decided.some((x) => x.outcome === 'REJECTED') ? 'REJECTED' : 'CHANGES_REQUESTED'
+    const outcome = decided.every((x) => x.outcome === 'APPROVED')
+      ? 'APPROVED'
+      : decided.some((x) => x.outcome === 'REJECTED')
+        ? 'REJECTED'
+        : 'CHANGES_REQUESTED'
     await settle(tx, review, outcome, now, actor, meta)
     return { settled: true as const, outcome }
   })
 }
 
-async function settle(tx: Tx, review: Awaited<ReturnType<typeof lockReview>>, outcome: 'APPROVED' | 'REJECTED' | 'CHANGES_REQUESTED', now: Date, actor: Actor, meta: Meta) {
-  await tx.review.update({ where: { id: review.id }, data: { status: 'DECIDED', outcome, decidedAt: now, turnaroundSeconds: Math.round((now.getTime() - review.submittedAt.getTime()) / 1000) } })
+async function settle(
+  tx: Tx,
+  review: Awaited<ReturnType<typeof lockReview>>,
+  outcome: 'APPROVED' | 'REJECTED' | 'CHANGES_REQUESTED',
+  now: Date,
+  actor: Actor,
+  meta: Meta,
+) {
+  await tx.review.update({
+    where: { id: review.id },
+    data: {
+      status: 'DECIDED',
+      outcome,
+      decidedAt: now,
+      turnaroundSeconds: Math.round((now.getTime() - review.submittedAt.getTime()) / 1000),
+    },
+  })
   if (review.kind === 'SUBMISSION') {
     const to = outcome === 'APPROVED' ? 'PUBLISHED' : outcome
-    await transition(tx, review.resourceId, 'IN_REVIEW', to, outcome === 'APPROVED' ? { publishedAt: now, scopePlatformId: review.resource.platformId } : {})
+    await transition(
+      tx,
+      review.resourceId,
+      'IN_REVIEW',
+      to,
+      outcome === 'APPROVED' ? { publishedAt: now, scopePlatformId: review.resource.platformId } : {},
+    )
   } else if (outcome === 'APPROVED') {
     // A recommendation accepted: the resource now shows on the parent's portal and all below it.
     await tx.resource.update({ where: { id: review.resourceId }, data: { scopePlatformId: review.platformId } })
   }
-  const res = await tx.resource.findUniqueOrThrow({ where: { id: review.resourceId }, select: { title: true, ownerId: true, platform: { select: { slug: true } } } })
+  const res = await tx.resource.findUniqueOrThrow({
+    where: { id: review.resourceId },
+    select: { title: true, ownerId: true, platform: { select: { slug: true } } },
+  })
   const link = `/p/${res.platform.slug}/r/${review.resourceId}`
-  if (review.kind === 'SUBMISSION') await notify(tx, [res.ownerId], 'review.decided', { title: res.title, outcome: outcome }, link)
-  else if (outcome === 'APPROVED') await notify(tx, [res.ownerId, review.submittedById], 'review.recommendationAccepted', { title: res.title, platform: review.platform.name }, link)
-  await writeAudit({ action: 'review.settle', actorId: actor.userId, platformId: review.platformId, targetType: 'Resource', targetId: review.resourceId, ip: meta.ip, requestId: meta.requestId, data: { reviewId: review.id, kind: review.kind, outcome } }, tx)
+  if (review.kind === 'SUBMISSION')
+    await notify(tx, [res.ownerId], 'review.decided', { title: res.title, outcome: outcome }, link)
+  else if (outcome === 'APPROVED')
+    await notify(
+      tx,
+      [res.ownerId, review.submittedById],
+      'review.recommendationAccepted',
+      { title: res.title, platform: review.platform.name },
+      link,
+    )
+  await writeAudit(
+    {
+      action: 'review.settle',
+      actorId: actor.userId,
+      platformId: review.platformId,
+      targetType: 'Resource',
+      targetId: review.resourceId,
+      ip: meta.ip,
+      requestId: meta.requestId,
+      data: { reviewId: review.id, kind: review.kind, outcome },
+    },
+    tx,
+  )
   await queueSearchSync(tx, [review.resourceId])
 }
 
@@ -230,29 +398,81 @@ export async function recommendResource(actor: Actor | null, resourceId: string,
   if (r.ownerId === actor.userId) throw forbidden('review.error.ownSubmission')
   if (!scope.parentId) throw conflict('review.error.noParent')
   return prisma.$transaction(async (tx) => {
-    const open = await tx.review.findFirst({ where: { resourceId, kind: 'RECOMMENDATION', status: 'OPEN' }, select: { id: true } })
+    const open = await tx.review.findFirst({
+      where: { resourceId, kind: 'RECOMMENDATION', status: 'OPEN' },
+      select: { id: true },
+    })
     if (open) throw conflict('review.error.alreadyRecommended')
     const version = await snapshotVersion(tx, resourceId)
-    const review = await tx.review.create({ data: { resourceId, platformId: scope.parentId!, kind: 'RECOMMENDATION', versionId: version.id, submittedById: actor.userId } })
+    const review = await tx.review.create({
+      data: {
+        resourceId,
+        platformId: scope.parentId!,
+        kind: 'RECOMMENDATION',
+        versionId: version.id,
+        submittedById: actor.userId,
+      },
+    })
     const parent = await tx.platform.findUniqueOrThrow({ where: { id: scope.parentId! }, select: { slug: true } })
-    await notify(tx, await reviewersOf(tx, scope.parentId!), 'review.received', { title: r.title }, `/p/${parent.slug}/review`)
-    await writeAudit({ action: 'review.recommend', actorId: actor.userId, platformId: scope.id, targetType: 'Resource', targetId: resourceId, ip: meta.ip, requestId: meta.requestId, data: { to: scope.parentId, reviewId: review.id } }, tx)
+    await notify(
+      tx,
+      await reviewersOf(tx, scope.parentId!),
+      'review.received',
+      { title: r.title },
+      `/p/${parent.slug}/review`,
+    )
+    await writeAudit(
+      {
+        action: 'review.recommend',
+        actorId: actor.userId,
+        platformId: scope.id,
+        targetType: 'Resource',
+        targetId: resourceId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { to: scope.parentId, reviewId: review.id },
+      },
+      tx,
+    )
     return { reviewId: review.id }
   })
 }
 
 /** 下架: unpublished at once, with a reason. Gone from search with the next sync job (about a
  * second); its media links stop within the media liveness cache (5 s). */
-export async function takedownResource(actor: Actor | null, resourceId: string, reason: unknown, note: unknown = '', meta: Meta = {}) {
+export async function takedownResource(
+  actor: Actor | null,
+  resourceId: string,
+  reason: unknown,
+  note: unknown = '',
+  meta: Meta = {},
+) {
   if (!actor) throw unauthenticated()
   const r = await loadResource(resourceId)
-  if (!can(actor, 'resource.takedown', r.platform) && !(r.scopePlatform && can(actor, 'resource.takedown', r.scopePlatform))) throw forbidden()
-  if (typeof reason !== 'string' || !(TAKEDOWN_REASONS as readonly string[]).includes(reason)) throw validation({ reason: 'review.error.takedownReason' }, 'review.error.takedownReason')
+  if (
+    !can(actor, 'resource.takedown', r.platform) &&
+    !(r.scopePlatform && can(actor, 'resource.takedown', r.scopePlatform))
+  )
+    throw forbidden()
+  if (typeof reason !== 'string' || !(TAKEDOWN_REASONS as readonly string[]).includes(reason))
+    throw validation({ reason: 'review.error.takedownReason' }, 'review.error.takedownReason')
   const text = typeof note === 'string' ? stripControl(note, { keepLineBreaks: true }).trim().slice(0, 500) : ''
   await prisma.$transaction(async (tx) => {
     await transition(tx, resourceId, 'PUBLISHED', 'TAKEN_DOWN', { takedownReason: reason })
     forgetFeatured()
-    await writeAudit({ action: 'resource.takedown', actorId: actor.userId, platformId: r.platformId, targetType: 'Resource', targetId: resourceId, ip: meta.ip, requestId: meta.requestId, data: { reason, note: text } }, tx)
+    await writeAudit(
+      {
+        action: 'resource.takedown',
+        actorId: actor.userId,
+        platformId: r.platformId,
+        targetType: 'Resource',
+        targetId: resourceId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { reason, note: text },
+      },
+      tx,
+    )
     await queueSearchSync(tx, [resourceId])
   })
 }
@@ -260,11 +480,26 @@ export async function takedownResource(actor: Actor | null, resourceId: string, 
 export async function restoreResource(actor: Actor | null, resourceId: string, meta: Meta = {}) {
   if (!actor) throw unauthenticated()
   const r = await loadResource(resourceId)
-  if (!can(actor, 'resource.takedown', r.platform) && !(r.scopePlatform && can(actor, 'resource.takedown', r.scopePlatform))) throw forbidden()
+  if (
+    !can(actor, 'resource.takedown', r.platform) &&
+    !(r.scopePlatform && can(actor, 'resource.takedown', r.scopePlatform))
+  )
+    throw forbidden()
   await prisma.$transaction(async (tx) => {
     await transition(tx, resourceId, 'TAKEN_DOWN', 'PUBLISHED', { takedownReason: null })
     forgetFeatured()
-    await writeAudit({ action: 'resource.restore', actorId: actor.userId, platformId: r.platformId, targetType: 'Resource', targetId: resourceId, ip: meta.ip, requestId: meta.requestId }, tx)
+    await writeAudit(
+      {
+        action: 'resource.restore',
+        actorId: actor.userId,
+        platformId: r.platformId,
+        targetType: 'Resource',
+        targetId: resourceId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+      },
+      tx,
+    )
     await queueSearchSync(tx, [resourceId])
   })
 }

@@ -15,7 +15,10 @@ const cache = ttlCache<string, string[]>(10_000)
 /** The words that apply on a platform: its own and its ancestors'. */
 export function wordsFor(platformPath: string) {
   return cache.get(platformPath, async () => {
-    const rows = await prisma.platform.findMany({ where: { id: { in: platformPath.split('/') } }, select: { sensitiveWords: true } })
+    const rows = await prisma.platform.findMany({
+      where: { id: { in: platformPath.split('/') } },
+      select: { sensitiveWords: true },
+    })
     return [...new Set(rows.flatMap((r) => r.sensitiveWords))]
   })
 }
@@ -26,14 +29,42 @@ export function findWords(text: string, words: string[]) {
   return words.filter((w) => w && hay.includes(w.toLowerCase().replace(/\s+/g, '')))
 }
 
-export async function updateSensitiveWords(actor: Actor | null, platformId: string, text: unknown, meta: { ip?: string; requestId?: string } = {}) {
-  const platform = await prisma.platform.findUniqueOrThrow({ where: { id: platformId }, select: { id: true, path: true } })
+export async function updateSensitiveWords(
+  actor: Actor | null,
+  platformId: string,
+  text: unknown,
+  meta: { ip?: string; requestId?: string } = {},
+) {
+  const platform = await prisma.platform.findUniqueOrThrow({
+    where: { id: platformId },
+    select: { id: true, path: true },
+  })
   assertCan(actor, 'platform.admin', platform)
-  const words = [...new Set((typeof text === 'string' ? stripControl(text) : '').split(/[\s,，、;；]+/).map((w) => w.trim()).filter(Boolean))]
-  if (words.length > 2_000 || words.some((w) => [...w].length > 30)) throw validation({ sensitiveWords: 'safety.error.tooMany' }, 'safety.error.tooMany')
+  const words = [
+    ...new Set(
+      (typeof text === 'string' ? stripControl(text) : '')
+        .split(/[\s,，、;；]+/)
+        .map((w) => w.trim())
+        .filter(Boolean),
+    ),
+  ]
+  if (words.length > 2_000 || words.some((w) => [...w].length > 30))
+    throw validation({ sensitiveWords: 'safety.error.tooMany' }, 'safety.error.tooMany')
   await prisma.$transaction(async (tx) => {
     await tx.platform.update({ where: { id: platformId }, data: { sensitiveWords: words } })
-    await writeAudit({ action: 'platform.update', actorId: actor!.userId, platformId, targetType: 'Platform', targetId: platformId, ip: meta.ip, requestId: meta.requestId, data: { sensitiveWords: words.length } }, tx)
+    await writeAudit(
+      {
+        action: 'platform.update',
+        actorId: actor!.userId,
+        platformId,
+        targetType: 'Platform',
+        targetId: platformId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { sensitiveWords: words.length },
+      },
+      tx,
+    )
   })
   cache.clear()
   return words.length

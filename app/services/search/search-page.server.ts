@@ -8,9 +8,26 @@ import { CHILD_FIELD, taxonomyMap } from '../../../search/resource-document.ts'
 import { curriculumTerms } from '../../../search/resources-index.ts'
 import type { PlatformRef } from '../authorization.server.ts'
 import { curriculumChildren, curriculumTrail } from '../catalogue/curriculum.server.ts'
-import { FACETS, platformNameMap, searchHref, searchResources, type FacetName, type SearchQuery } from './search-resources.server.ts'
+import {
+  FACETS,
+  platformNameMap,
+  searchHref,
+  searchResources,
+  type FacetName,
+  type SearchQuery,
+} from './search-resources.server.ts'
 
-const PARAM_OF: Record<FacetName, keyof SearchQuery> = { stage: 'stage', subject: 'subject', grade: 'grade', edition: 'edition', type: 'type', licence: 'licence', price: 'price', platform: 'platform', rating: 'rating' }
+const PARAM_OF: Record<FacetName, keyof SearchQuery> = {
+  stage: 'stage',
+  subject: 'subject',
+  grade: 'grade',
+  edition: 'edition',
+  type: 'type',
+  licence: 'licence',
+  price: 'price',
+  platform: 'platform',
+  rating: 'rating',
+}
 
 export async function searchPage(portal: PlatformRef, q: SearchQuery, base: string, t: Translate) {
   const tax = await taxonomyMap()
@@ -23,20 +40,30 @@ export async function searchPage(portal: PlatformRef, q: SearchQuery, base: stri
     curriculumChildren(q.node),
   ])
   const editionNames = new Map<string, string>()
-  for (const n of tax.values()) if (n.level === 'EDITION' && n.edition && !editionNames.has(n.edition)) editionNames.set(n.edition, n.name)
+  for (const n of tax.values())
+    if (n.level === 'EDITION' && n.edition && !editionNames.has(n.edition)) editionNames.set(n.edition, n.name)
 
   const label = (facet: FacetName, value: string): string => {
     const key = (k: string) => (isMessageKey(k) ? t(k) : value)
     switch (facet) {
-      case 'stage': return tax.get(value)?.name ?? value
-      case 'subject': return key(`subject.${value.toUpperCase()}`)
-      case 'grade': return key(`grade.${value}`)
-      case 'edition': return editionNames.get(value) ?? value
-      case 'type': return key(`resourceType.${value}`)
-      case 'licence': return key(`licence.${value}`)
-      case 'price': return key(`search.price.${value}`)
-      case 'platform': return names.get(value)?.name ?? value
-      case 'rating': return t('search.starsAtLeast', { n: value })
+      case 'stage':
+        return tax.get(value)?.name ?? value
+      case 'subject':
+        return key(`subject.${value.toUpperCase()}`)
+      case 'grade':
+        return key(`grade.${value}`)
+      case 'edition':
+        return editionNames.get(value) ?? value
+      case 'type':
+        return key(`resourceType.${value}`)
+      case 'licence':
+        return key(`licence.${value}`)
+      case 'price':
+        return key(`search.price.${value}`)
+      case 'platform':
+        return names.get(value)?.name ?? value
+      case 'rating':
+        return t('search.starsAtLeast', { n: value })
     }
   }
 
@@ -47,7 +74,14 @@ export async function searchPage(portal: PlatformRef, q: SearchQuery, base: stri
     let values = Object.entries(dist).map(([value, count]) => ({ value, count }))
     if (name === 'rating') {
       // Stars facet: "at least N stars" counts include everything above N.
-      values = [4, 3, 2, 1].map((n) => ({ value: String(n), count: Object.entries(dist).filter(([s]) => Number(s) >= n).reduce((a, [, c]) => a + c, 0) })).filter((v) => v.count > 0)
+      values = [4, 3, 2, 1]
+        .map((n) => ({
+          value: String(n),
+          count: Object.entries(dist)
+            .filter(([s]) => Number(s) >= n)
+            .reduce((a, [, c]) => a + c, 0),
+        }))
+        .filter((v) => v.count > 0)
     }
     for (const s of selected) if (!values.some((v) => v.value === s)) values.push({ value: s, count: 0 })
     return {
@@ -55,8 +89,16 @@ export async function searchPage(portal: PlatformRef, q: SearchQuery, base: stri
       values: values.map((v) => {
         const on = selected.includes(v.value)
         const change: Partial<SearchQuery> =
-          name === 'rating' ? { rating: on ? null : Number(v.value) } : { [param]: on ? selected.filter((x) => x !== v.value) : [...selected, v.value] }
-        return { value: v.value, label: label(name, v.value), count: v.count, selected: on, href: searchHref(base, q, change) }
+          name === 'rating'
+            ? { rating: on ? null : Number(v.value) }
+            : { [param]: on ? selected.filter((x) => x !== v.value) : [...selected, v.value] }
+        return {
+          value: v.value,
+          label: label(name, v.value),
+          count: v.count,
+          selected: on,
+          href: searchHref(base, q, change),
+        }
       }),
     }
   }).filter((f) => f.values.length > 0)
@@ -71,7 +113,14 @@ export async function searchPage(portal: PlatformRef, q: SearchQuery, base: stri
   // Chips for what is active, each with the link that removes it.
   const active: { label: string; href: string }[] = []
   if (q.q) active.push({ label: `“${q.q}”`, href: searchHref(base, q, { q: '' }) })
-  if (q.node) active.push({ label: trail.map((n) => n.name).slice(-2).join(' › '), href: searchHref(base, q, { node: null }) })
+  if (q.node)
+    active.push({
+      label: trail
+        .map((n) => n.name)
+        .slice(-2)
+        .join(' › '),
+      href: searchHref(base, q, { node: null }),
+    })
   for (const f of facets) for (const v of f.values) if (v.selected) active.push({ label: v.label, href: v.href })
 
   let related: string[] = []
@@ -91,7 +140,9 @@ export async function searchPage(portal: PlatformRef, q: SearchQuery, base: stri
     active,
     related: related.map((term) => ({ term, href: searchHref(base, { ...q, q: term }) })),
     clearAll: base,
-    sortHrefs: Object.fromEntries((['relevance', 'newest', 'downloads', 'rating'] as const).map((s) => [s, searchHref(base, q, { sort: s })])),
+    sortHrefs: Object.fromEntries(
+      (['relevance', 'newest', 'downloads', 'rating'] as const).map((s) => [s, searchHref(base, q, { sort: s })]),
+    ),
     prev: q.page > 1 ? pageHref(q.page - 1) : null,
     next: q.page < result.totalPages ? pageHref(q.page + 1) : null,
     pages: Array.from({ length: result.totalPages }, (_, i) => i + 1)

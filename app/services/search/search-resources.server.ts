@@ -75,7 +75,8 @@ const bad = (param: string, key: MessageKey = 'search.error.badParam') => new Ba
 
 /** Parses and checks a search query string; throws a 400 naming the first bad parameter. */
 export function parseSearchParams(params: URLSearchParams): SearchQuery {
-  for (const key of params.keys()) if (!KNOWN.has(key) && !FRAMEWORK.has(key)) throw bad(key.slice(0, 40), 'search.error.unknownParam')
+  for (const key of params.keys())
+    if (!KNOWN.has(key) && !FRAMEWORK.has(key)) throw bad(key.slice(0, 40), 'search.error.unknownParam')
   const single = (name: (typeof SINGLE_PARAMS)[number]) => {
     const all = params.getAll(name)
     if (all.length > 1) throw bad(name)
@@ -99,7 +100,14 @@ export function parseSearchParams(params: URLSearchParams): SearchQuery {
     for (const v of values) if (rule instanceof Set ? !rule.has(v) : !rule.test(v)) throw bad(name)
     lists[name] = values
   }
-  return { q, node: node || null, rating: ratingRaw ? Number(ratingRaw) : null, sort: sortRaw as SortCode, page: Number(pageRaw), ...lists }
+  return {
+    q,
+    node: node || null,
+    rating: ratingRaw ? Number(ratingRaw) : null,
+    sort: sortRaw as SortCode,
+    page: Number(pageRaw),
+    ...lists,
+  }
 }
 
 /** The query string for a query, for links (facet toggles, pages, sort). */
@@ -130,7 +138,16 @@ export function scopeFilter(portal: PlatformRef) {
 export function buildFilter(portal: PlatformRef, q: SearchQuery): string[] {
   const f = [scopeFilter(portal)]
   if (q.node) f.push(`nodes = ${quote(q.node)}`)
-  const field: Record<ListParam, string> = { stage: 'stage', subject: 'subject', grade: 'grade', edition: 'edition', type: 'type', licence: 'licence', price: 'priceBand', platform: 'platformId' }
+  const field: Record<ListParam, string> = {
+    stage: 'stage',
+    subject: 'subject',
+    grade: 'grade',
+    edition: 'edition',
+    type: 'type',
+    licence: 'licence',
+    price: 'priceBand',
+    platform: 'platformId',
+  }
   for (const name of Object.keys(LIST_PARAMS) as ListParam[]) if (q[name].length) f.push(anyOf(field[name], q[name]))
   if (q.rating) f.push(`rating >= ${q.rating}`)
   return f
@@ -150,7 +167,16 @@ export const MARK_END = '\u0003'
 
 const platformNames = ttlCache<'all', Map<string, { name: string; slug: string }>>(60_000, 1)
 export function platformNameMap() {
-  return platformNames.get('all', async () => new Map((await prisma.platform.findMany({ select: { id: true, name: true, slug: true } })).map((p) => [p.id, { name: p.name, slug: p.slug }])))
+  return platformNames.get(
+    'all',
+    async () =>
+      new Map(
+        (await prisma.platform.findMany({ select: { id: true, name: true, slug: true } })).map((p) => [
+          p.id,
+          { name: p.name, slug: p.slug },
+        ]),
+      ),
+  )
 }
 
 /** Thumbnails are signed per result; the token lives as long as a search page is read. */
@@ -180,7 +206,9 @@ export type SearchHit = {
   knowledgePoints: string[]
 }
 
-type Formatted = Partial<Record<'title' | 'description' | 'text' | 'subtitles' | 'keywords' | 'knowledgePoints', string | string[]>>
+type Formatted = Partial<
+  Record<'title' | 'description' | 'text' | 'subtitles' | 'keywords' | 'knowledgePoints', string | string[]>
+>
 
 function snippetOf(f: Formatted | undefined) {
   if (!f) return ''
@@ -204,7 +232,24 @@ export function buildSearchRequest(portal: PlatformRef, q: SearchQuery, opts: Se
     page: q.page,
     hitsPerPage: PAGE_SIZE,
     facets,
-    attributesToRetrieve: ['id', 'title', 'type', 'kind', 'licence', 'premium', 'price', 'rating', 'ratingCount', 'downloads', 'publishedAt', 'platformId', 'thumb', 'duration', 'pages', 'knowledgePoints'],
+    attributesToRetrieve: [
+      'id',
+      'title',
+      'type',
+      'kind',
+      'licence',
+      'premium',
+      'price',
+      'rating',
+      'ratingCount',
+      'downloads',
+      'publishedAt',
+      'platformId',
+      'thumb',
+      'duration',
+      'pages',
+      'knowledgePoints',
+    ],
     attributesToHighlight: q.q ? ['title', 'description', 'keywords', 'knowledgePoints'] : [],
     attributesToCrop: q.q ? ['description:36', 'text:36', 'subtitles:36'] : ['description:36'],
     cropMarker: '…',
@@ -225,10 +270,20 @@ export async function searchResources(portal: PlatformRef, q: SearchQuery, opts:
       id: h.id,
       title: typeof f?.title === 'string' ? f.title : h.title,
       snippet: snippetOf(f),
-      type: h.type, kind: h.kind, licence: h.licence, premium: h.premium, price: h.price,
-      rating: h.rating, ratingCount: h.ratingCount, downloads: h.downloads, publishedAt: h.publishedAt,
+      type: h.type,
+      kind: h.kind,
+      licence: h.licence,
+      premium: h.premium,
+      price: h.price,
+      rating: h.rating,
+      ratingCount: h.ratingCount,
+      downloads: h.downloads,
+      publishedAt: h.publishedAt,
       platform: p ? { id: h.platformId, ...p } : null,
-      thumb: thumbUrl(h.thumb), duration: h.duration, pages: h.pages, knowledgePoints: h.knowledgePoints.slice(0, 4),
+      thumb: thumbUrl(h.thumb),
+      duration: h.duration,
+      pages: h.pages,
+      knowledgePoints: h.knowledgePoints.slice(0, 4),
     }
   })
   return {
@@ -248,7 +303,11 @@ export async function relatedResources(portal: PlatformRef, resource: { id: stri
   // Related means the same chapter: a position on a section widens to its chapter; a position
   // above chapter level (a whole volume) stays as it is.
   const tax = await taxonomyMap()
-  const chapterOf = (id: string) => tax.get(id)?.path.split('/').find((x) => tax.get(x)?.level === 'CHAPTER') ?? id
+  const chapterOf = (id: string) =>
+    tax
+      .get(id)
+      ?.path.split('/')
+      .find((x) => tax.get(x)?.level === 'CHAPTER') ?? id
   const within = [...new Set(resource.nodeIds.map(chapterOf))]
   if (!within.length) return []
   const res = await search.index<ResourceDocument>(resourcesIndexUid()).search('', {
@@ -257,10 +316,22 @@ export async function relatedResources(portal: PlatformRef, resource: { id: stri
     limit,
     attributesToRetrieve: ['id', 'title', 'type', 'kind', 'thumb', 'rating', 'premium', 'price'],
   })
-  return res.hits.map((h) => ({ id: h.id, title: h.title, type: h.type, kind: h.kind, thumb: thumbUrl(h.thumb), rating: h.rating, premium: h.premium, price: h.price }))
+  return res.hits.map((h) => ({
+    id: h.id,
+    title: h.title,
+    type: h.type,
+    kind: h.kind,
+    thumb: thumbUrl(h.thumb),
+    rating: h.rating,
+    premium: h.premium,
+    price: h.price,
+  }))
 }
 
-type Latest = { total: number; hits: { id: string; title: string; type: string; thumb: ResourceDocument['thumb']; premium: boolean; price: number }[] }
+type Latest = {
+  total: number
+  hits: { id: string; title: string; type: string; thumb: ResourceDocument['thumb']; premium: boolean; price: number }[]
+}
 const latestCache = ttlCache<string, Latest>(60_000, 500)
 // When search cannot answer, the home page says nothing for a few seconds instead of asking
 // again on every visit (a busy home page must not hammer a search server that is down).
@@ -271,18 +342,30 @@ const latestDownUntil = new Map<string, number>()
  * Null when search is unavailable. */
 export async function latestForPortal(portal: PlatformRef, limit = 8) {
   if ((latestDownUntil.get(portal.id) ?? 0) > Date.now()) return null
-  const cached = await latestCache.get(portal.id, async () => {
-    const res = await search.index<ResourceDocument>(resourcesIndexUid()).search('', {
-      filter: [scopeFilter(portal)],
-      sort: ['publishedAt:desc'],
-      limit,
-      attributesToRetrieve: ['id', 'title', 'type', 'thumb', 'premium', 'price'],
+  const cached = await latestCache
+    .get(portal.id, async () => {
+      const res = await search.index<ResourceDocument>(resourcesIndexUid()).search('', {
+        filter: [scopeFilter(portal)],
+        sort: ['publishedAt:desc'],
+        limit,
+        attributesToRetrieve: ['id', 'title', 'type', 'thumb', 'premium', 'price'],
+      })
+      return {
+        total: res.estimatedTotalHits ?? res.hits.length,
+        hits: res.hits.map((h) => ({
+          id: h.id,
+          title: h.title,
+          type: h.type,
+          thumb: h.thumb,
+          premium: h.premium,
+          price: h.price,
+        })),
+      }
     })
-    return { total: res.estimatedTotalHits ?? res.hits.length, hits: res.hits.map((h) => ({ id: h.id, title: h.title, type: h.type, thumb: h.thumb, premium: h.premium, price: h.price })) }
-  }).catch((err: unknown) => {
-    latestDownUntil.set(portal.id, Date.now() + 5_000)
-    throw err
-  })
+    .catch((err: unknown) => {
+      latestDownUntil.set(portal.id, Date.now() + 5_000)
+      throw err
+    })
   // Thumbnail URLs are signed per request, never cached.
   return { total: cached.total, hits: cached.hits.map((h) => ({ ...h, thumb: thumbUrl(h.thumb) })) }
 }

@@ -18,7 +18,10 @@ const input = z.object({
   name: z.string().trim().min(1).max(255),
   size: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Attach to an existing video resource (subtitles) instead of starting a new resource. */
-  attachTo: z.string().regex(/^[a-z0-9]{8,40}$/i).optional(),
+  attachTo: z
+    .string()
+    .regex(/^[a-z0-9]{8,40}$/i)
+    .optional(),
   /** With attachTo: the file replaces the resource's main file (a new version for review). */
   replace: z.boolean().optional(),
 })
@@ -29,11 +32,19 @@ export type StartUploadInput = z.input<typeof input>
 export const newId = () => randomUUID().replace(/-/g, '')
 
 function titleFromName(name: string) {
-  const base = name.replace(/\.[^./\\]{1,8}$/, '').replace(/[_]+/g, ' ').trim()
+  const base = name
+    .replace(/\.[^./\\]{1,8}$/, '')
+    .replace(/[_]+/g, ' ')
+    .trim()
   return (base || name).slice(0, 120)
 }
 
-export async function startUpload(actor: Actor | null, platform: PlatformRef, raw: StartUploadInput, meta: { ip?: string; requestId?: string } = {}) {
+export async function startUpload(
+  actor: Actor | null,
+  platform: PlatformRef,
+  raw: StartUploadInput,
+  meta: { ip?: string; requestId?: string } = {},
+) {
   assertCan(actor, 'resource.upload', platform)
   const parsed = input.safeParse(raw)
   if (!parsed.success) throw validation({ file: 'upload.error.badRequest' }, 'upload.error.badRequest')
@@ -50,30 +61,61 @@ export async function startUpload(actor: Actor | null, platform: PlatformRef, ra
     // in place (and playable) until the new one is processed; then they swap, and the old one is
     // kept as an earlier version (app/services/media/steps.server.ts, settleFile).
     const { resource } = await loadResourceForActor(actor, attachTo, { manage: true })
-    if (resource.platformId !== platform.id) throw validation({ file: 'upload.error.badRequest' }, 'upload.error.badRequest')
-    if (resource.status !== 'DRAFT' && resource.status !== 'CHANGES_REQUESTED') throw conflict('resource.error.badTransition')
-    if (guess === 'SUBTITLE') throw validation({ file: 'upload.error.subtitleNeedsVideo' }, 'upload.error.subtitleNeedsVideo')
-    const busy = await prisma.resourceFile.count({ where: { resourceId: resource.id, role: 'REPLACEMENT', status: { in: ['UPLOADING', 'PROCESSING'] } } })
+    if (resource.platformId !== platform.id)
+      throw validation({ file: 'upload.error.badRequest' }, 'upload.error.badRequest')
+    if (resource.status !== 'DRAFT' && resource.status !== 'CHANGES_REQUESTED')
+      throw conflict('resource.error.badTransition')
+    if (guess === 'SUBTITLE')
+      throw validation({ file: 'upload.error.subtitleNeedsVideo' }, 'upload.error.subtitleNeedsVideo')
+    const busy = await prisma.resourceFile.count({
+      where: { resourceId: resource.id, role: 'REPLACEMENT', status: { in: ['UPLOADING', 'PROCESSING'] } },
+    })
     if (busy) throw conflict('upload.error.replacementInProgress')
     const fileId = newId()
     await prisma.$transaction(async (tx) => {
       await tx.resourceFile.create({
-        data: { id: fileId, resourceId: resource.id, platformId: platform.id, role: 'REPLACEMENT', originalName: name, size, storageKey: objectKeys.original({ platformId: platform.id, resourceId: resource.id, fileId }) },
+        data: {
+          id: fileId,
+          resourceId: resource.id,
+          platformId: platform.id,
+          role: 'REPLACEMENT',
+          originalName: name,
+          size,
+          storageKey: objectKeys.original({ platformId: platform.id, resourceId: resource.id, fileId }),
+        },
       })
-      await writeAudit({ action: 'resource.upload_start', actorId: actor.userId, platformId: platform.id, targetType: 'Resource', targetId: resource.id, ip: meta.ip, requestId: meta.requestId, data: { name, size, replaces: true } }, tx)
+      await writeAudit(
+        {
+          action: 'resource.upload_start',
+          actorId: actor.userId,
+          platformId: platform.id,
+          targetType: 'Resource',
+          targetId: resource.id,
+          ip: meta.ip,
+          requestId: meta.requestId,
+          data: { name, size, replaces: true },
+        },
+        tx,
+      )
     })
     return { resourceId: resource.id, fileId }
   }
 
   if (attachTo) {
     const { resource } = await loadResourceForActor(actor, attachTo, { manage: true })
-    if (resource.platformId !== platform.id) throw validation({ file: 'upload.error.badRequest' }, 'upload.error.badRequest')
+    if (resource.platformId !== platform.id)
+      throw validation({ file: 'upload.error.badRequest' }, 'upload.error.badRequest')
     if (resource.kind !== 'VIDEO') throw conflict('upload.error.subtitleNeedsVideo')
     if (guess !== 'SUBTITLE') throw validation({ file: 'media.error.unsupported' }, 'media.error.unsupported')
     const fileId = newId()
     await prisma.resourceFile.create({
       data: {
-        id: fileId, resourceId: resource.id, platformId: platform.id, role: 'SUBTITLE', originalName: name, size,
+        id: fileId,
+        resourceId: resource.id,
+        platformId: platform.id,
+        role: 'SUBTITLE',
+        originalName: name,
+        size,
         storageKey: objectKeys.original({ platformId: platform.id, resourceId: resource.id, fileId }),
       },
     })
@@ -83,11 +125,32 @@ export async function startUpload(actor: Actor | null, platform: PlatformRef, ra
   const resourceId = newId()
   const fileId = newId()
   await prisma.$transaction(async (tx) => {
-    await tx.resource.create({ data: { id: resourceId, platformId: platform.id, ownerId: actor.userId, title: titleFromName(name) } })
-    await tx.resourceFile.create({
-      data: { id: fileId, resourceId, platformId: platform.id, originalName: name, size, storageKey: objectKeys.original({ platformId: platform.id, resourceId, fileId }) },
+    await tx.resource.create({
+      data: { id: resourceId, platformId: platform.id, ownerId: actor.userId, title: titleFromName(name) },
     })
-    await writeAudit({ action: 'resource.upload_start', actorId: actor.userId, platformId: platform.id, targetType: 'Resource', targetId: resourceId, ip: meta.ip, requestId: meta.requestId, data: { name, size } }, tx)
+    await tx.resourceFile.create({
+      data: {
+        id: fileId,
+        resourceId,
+        platformId: platform.id,
+        originalName: name,
+        size,
+        storageKey: objectKeys.original({ platformId: platform.id, resourceId, fileId }),
+      },
+    })
+    await writeAudit(
+      {
+        action: 'resource.upload_start',
+        actorId: actor.userId,
+        platformId: platform.id,
+        targetType: 'Resource',
+        targetId: resourceId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { name, size },
+      },
+      tx,
+    )
   })
   return { resourceId, fileId }
 }

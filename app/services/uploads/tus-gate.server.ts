@@ -17,18 +17,28 @@ import { transition } from '../resources/state.server.ts'
 type TusMethod = 'POST' | 'PATCH' | 'HEAD' | 'DELETE' | 'OPTIONS' | 'GET'
 
 /** Returns the file's object key when `actor` may do `method` on the upload of `fileId`. */
-export async function authorizeTusRequest(actor: Actor | null, fileId: string, method: TusMethod, uploadLength?: number) {
+export async function authorizeTusRequest(
+  actor: Actor | null,
+  fileId: string,
+  method: TusMethod,
+  uploadLength?: number,
+) {
   if (!actor) throw unauthenticated()
-  const file = await prisma.resourceFile.findUnique({ where: { id: fileId }, include: { resource: { select: { ownerId: true, platform: { select: { id: true, path: true } } } } } })
+  const file = await prisma.resourceFile.findUnique({
+    where: { id: fileId },
+    include: { resource: { select: { ownerId: true, platform: { select: { id: true, path: true } } } } },
+  })
   if (!file || !file.storageKey) throw notFound()
   if (file.resource.ownerId !== actor.userId) throw forbidden()
   // Still allowed to upload there (a role revoked mid-upload stops the bytes).
   if (method !== 'HEAD' && !can(actor, 'resource.upload', file.resource.platform)) throw forbidden()
   if (method === 'POST') {
     if (file.status !== 'UPLOADING') throw conflict('upload.error.notUploading')
-    if (uploadLength === undefined || uploadLength !== Number(file.size)) throw validation({ file: 'upload.error.sizeMismatch' }, 'upload.error.sizeMismatch')
+    if (uploadLength === undefined || uploadLength !== Number(file.size))
+      throw validation({ file: 'upload.error.sizeMismatch' }, 'upload.error.sizeMismatch')
   }
-  if ((method === 'PATCH' || method === 'DELETE') && file.status !== 'UPLOADING') throw conflict('upload.error.notUploading')
+  if ((method === 'PATCH' || method === 'DELETE') && file.status !== 'UPLOADING')
+    throw conflict('upload.error.notUploading')
   return file.storageKey
 }
 
@@ -37,22 +47,31 @@ export async function acceptSniffed(fileId: string, sniffed: Sniffed | null) {
   const file = await prisma.resourceFile.findUniqueOrThrow({ where: { id: fileId } })
   if (!sniffed) throw unsupported('media.error.unsupported')
   if (file.role === 'SUBTITLE' && sniffed.kind !== 'SUBTITLE') throw unsupported('media.error.unsupported')
-  if ((file.role === 'PRIMARY' || file.role === 'REPLACEMENT') && sniffed.kind === 'SUBTITLE') throw unsupported('upload.error.subtitleNeedsVideo')
+  if ((file.role === 'PRIMARY' || file.role === 'REPLACEMENT') && sniffed.kind === 'SUBTITLE')
+    throw unsupported('upload.error.subtitleNeedsVideo')
   const limit = maxBytes(sniffed.kind)
   if (Number(file.size) > limit) throw tooLarge('media.error.tooLarge', { limit: formatMb(limit) })
   await prisma.resourceFile.update({ where: { id: fileId }, data: { kind: sniffed.kind, mimeType: sniffed.mime } })
   // The resource's kind from the first bytes already (probing confirms it): subtitles can be
   // attached to a video while it is still processing.
-  if (file.role === 'PRIMARY') await prisma.resource.update({ where: { id: file.resourceId }, data: { kind: sniffed.kind } })
+  if (file.role === 'PRIMARY')
+    await prisma.resource.update({ where: { id: file.resourceId }, data: { kind: sniffed.kind } })
 }
 
 /** Records a refused upload. The caller removes the bytes. */
 export async function rejectUpload(fileId: string, errorKey: MessageKey, detail?: string) {
   await prisma.$transaction(async (tx) => {
-    const file = await tx.resourceFile.findUnique({ where: { id: fileId }, include: { resource: { select: { id: true, status: true } } } })
+    const file = await tx.resourceFile.findUnique({
+      where: { id: fileId },
+      include: { resource: { select: { id: true, status: true } } },
+    })
     if (!file || file.status !== 'UPLOADING') return
-    await tx.resourceFile.update({ where: { id: fileId }, data: { status: 'REJECTED', errorKey, errorDetail: detail?.slice(0, 2000) ?? null, storageKey: null } })
-    if (file.role === 'PRIMARY' && file.resource.status === 'DRAFT') await transition(tx, file.resource.id, 'DRAFT', 'FAILED')
+    await tx.resourceFile.update({
+      where: { id: fileId },
+      data: { status: 'REJECTED', errorKey, errorDetail: detail?.slice(0, 2000) ?? null, storageKey: null },
+    })
+    if (file.role === 'PRIMARY' && file.resource.status === 'DRAFT')
+      await transition(tx, file.resource.id, 'DRAFT', 'FAILED')
   })
   logger.info({ fileId, errorKey }, 'upload refused')
 }
@@ -65,24 +84,41 @@ export type FinishResult = { duplicateOf: string | null; removeKey: string | nul
  */
 export async function finishUpload(fileId: string, sha256: string): Promise<FinishResult> {
   return prisma.$transaction(async (tx) => {
-    const file = await tx.resourceFile.findUnique({ where: { id: fileId }, include: { resource: { select: { id: true, status: true } } } })
+    const file = await tx.resourceFile.findUnique({
+      where: { id: fileId },
+      include: { resource: { select: { id: true, status: true } } },
+    })
     if (!file || file.status !== 'UPLOADING') return { duplicateOf: null, removeKey: null }
     // Serialise finishes of the same bytes on the same platform, so two simultaneous uploads
     // of one file cannot both become originals.
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`${file.platformId}:${sha256}`}))::text AS locked`
     if (file.role === 'PRIMARY' || file.role === 'REPLACEMENT') {
       const existing = await tx.resourceFile.findFirst({
-        where: { platformId: file.platformId, sha256, role: 'PRIMARY', status: { in: ['PROCESSING', 'READY'] }, id: { not: fileId }, resource: { status: { not: 'DELETED' } } },
+        where: {
+          platformId: file.platformId,
+          sha256,
+          role: 'PRIMARY',
+          status: { in: ['PROCESSING', 'READY'] },
+          id: { not: fileId },
+          resource: { status: { not: 'DELETED' } },
+        },
         select: { resourceId: true },
       })
       if (existing) {
-        await tx.resourceFile.update({ where: { id: fileId }, data: { status: 'DUPLICATE', sha256, storageKey: null, uploadedAt: new Date(), errorKey: 'upload.duplicate' } })
+        await tx.resourceFile.update({
+          where: { id: fileId },
+          data: { status: 'DUPLICATE', sha256, storageKey: null, uploadedAt: new Date(), errorKey: 'upload.duplicate' },
+        })
         // A replacement that duplicates existing bytes is refused; the resource keeps its file.
-        if (file.role === 'PRIMARY') await transition(tx, file.resource.id, 'DRAFT', 'DUPLICATE', { duplicateOfId: existing.resourceId })
+        if (file.role === 'PRIMARY')
+          await transition(tx, file.resource.id, 'DRAFT', 'DUPLICATE', { duplicateOfId: existing.resourceId })
         return { duplicateOf: existing.resourceId, removeKey: file.storageKey }
       }
     }
-    await tx.resourceFile.update({ where: { id: fileId }, data: { status: 'PROCESSING', sha256, uploadedAt: new Date() } })
+    await tx.resourceFile.update({
+      where: { id: fileId },
+      data: { status: 'PROCESSING', sha256, uploadedAt: new Date() },
+    })
     await planProbe(tx, fileId)
     return { duplicateOf: null, removeKey: null }
   })
