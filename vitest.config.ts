@@ -33,6 +33,22 @@ export default defineConfig({
           expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
+      // Against the real server, like integration: one test per hole found, each seen failing before its fix.
+      {
+        resolve: { alias },
+        test: {
+          name: 'security',
+          sequence: { groupOrder: 1 },
+          include: ['test/security/**/*.test.ts'],
+          globalSetup: ['test/setup/global-services.ts'],
+          setupFiles: ['test/setup/integration-env.ts', 'test/setup/no-console-error.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
+          // expect.poll's own default (1 s) is shorter than a loaded CI machine's worst round trip.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
+        },
+      },
       {
         resolve: { alias },
         test: {

@@ -55,6 +55,23 @@ const schema = z
     DEFAULT_PLATFORM_SLUG: z.string().default('hunan'),
     SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+    /** Which proxies may tell us the client's address (X-Forwarded-For) and scheme: a hop count
+     * ("1"), or a comma-separated list of addresses and CIDRs. Loopback only by default, so that
+     * nobody on a school's network can forge an address for the limits and the audit log. */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('loopback')
+      .refine(
+        (v) =>
+          /^\d{1,2}$/.test(v) ||
+          v.split(',').every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(p.trim())),
+        {
+          message: 'TRUST_PROXY must be a hop count or a comma-separated list of addresses/CIDRs',
+        },
+      ),
+    /** An upload that has received no bytes for this long is abandoned: its file record and bytes are swept. */
+    UPLOAD_ABANDON_AFTER_HOURS: z.coerce.number().positive().default(24),
     // Ingest limits (see app/services/media/limits.server.ts). Sizes in MB.
     UPLOAD_MAX_VIDEO_MB: z.coerce.number().positive().default(4096),
     UPLOAD_MAX_AUDIO_MB: z.coerce.number().positive().default(500),

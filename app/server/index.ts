@@ -25,7 +25,7 @@ import { healthz, readyz } from './health.ts'
 import { isLive, serveMedia } from './media.ts'
 import { sendText } from './plain-text.ts'
 import { TUS_PATH, tusHandler } from './uploads.ts'
-import { csrfCookie, rejectCrossSite, requestId, securityHeaders } from './security.ts'
+import { csrfCookie, rejectCrossSite, requestId, securityHeaders, trustProxySetting } from './security.ts'
 import type { RequestContext } from '../lib/context.ts'
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
@@ -38,7 +38,7 @@ export async function createApp(build: ServerBuild) {
   const e = env()
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal')
+  app.set('trust proxy', trustProxySetting(e.TRUST_PROXY))
   app.use(requestId)
   app.use(
     pinoHttp({

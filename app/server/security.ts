@@ -5,6 +5,11 @@ import { CSRF_COOKIE, newCsrfCookieValue } from '../lib/csrf.server.ts'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+/** Express's `trust proxy` from TRUST_PROXY: a hop count, or the addresses/CIDRs of our proxies. */
+export function trustProxySetting(value: string): number | string[] {
+  return /^\d+$/.test(value) ? Number(value) : value.split(',').map((p) => p.trim())
+}
+
 /** Baseline headers for every response. */
 export function securityHeaders(_req: Request, res: Response, next: NextFunction) {
   res.setHeader('X-Content-Type-Options', 'nosniff')

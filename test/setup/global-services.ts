@@ -16,6 +16,9 @@ export default function setup() {
 }
 
 async function prepare() {
+  // The worker processes start after this and inherit the name.
+  process.env.TEST_TEMPLATE_DB ??= `erc_test_template_${process.pid}`
+  TEST.templateDb = process.env.TEST_TEMPLATE_DB
   await ensurePostgres(`${TEST.pgBase}/postgres`)
   await ensureRedis(TEST.redisUrl)
   const meili = await ensureMeilisearch(TEST.meiliUrl, TEST.meiliKey, { detached: false })
@@ -28,5 +31,9 @@ async function prepare() {
   await generateFixtures()
   return async () => {
     meili?.kill('SIGTERM')
+    const done = new pg.Client({ connectionString: `${TEST.pgBase}/postgres` })
+    await done.connect()
+    await done.query(`DROP DATABASE IF EXISTS ${TEST.templateDb} WITH (FORCE)`).catch(() => {})
+    await done.end()
   }
 }

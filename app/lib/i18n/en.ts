@@ -2,6 +2,7 @@ import type { zhCN } from './zh-CN.ts'
 import { enMedia } from './en.media.ts'
 import { enReview } from './en.review.ts'
 import { enCatalogue } from './en.catalogue.ts'
+import { enAuth } from './en.auth.ts'
 
 export const en: Record<keyof typeof zhCN, string> = {
   'app.name': 'Education Resource Cloud',
@@ -191,4 +192,5 @@ export const en: Record<keyof typeof zhCN, string> = {
   ...enMedia,
   ...enCatalogue,
   ...enReview,
+  ...enAuth,
 }

@@ -2,6 +2,7 @@
 import { zhCNMedia } from './zh-CN.media.ts'
 import { zhCNReview } from './zh-CN.review.ts'
 import { zhCNCatalogue } from './zh-CN.catalogue.ts'
+import { zhCNAuth } from './zh-CN.auth.ts'
 
 export const zhCN = {
   'app.name': '教育资源云',
@@ -189,4 +190,5 @@ export const zhCN = {
   ...zhCNMedia,
   ...zhCNCatalogue,
   ...zhCNReview,
+  ...zhCNAuth,
 } as const
