@@ -19,5 +19,5 @@ export const storage: StorageDriver = singleton('storage', () => {
       accessKey: e.S3_ACCESS_KEY,
       secretKey: e.S3_SECRET_KEY,
     })
-  return new LocalDiskDriver(path.resolve(e.STORAGE_LOCAL_ROOT), e.APP_URL, e.SESSION_SECRET)
+  return new LocalDiskDriver(path.resolve(e.STORAGE_LOCAL_ROOT), e.SESSION_SECRET)
 })

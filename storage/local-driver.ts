@@ -1,6 +1,8 @@
 /**
  * Local-disk storage: the embedded default. Objects live under one root folder; signed URLs
- * point at the app's own /files route with an HMAC over key and expiry (see signed-url.ts).
+ * point at the app's own /files route with a `download` capability token for one key
+ * (storage/capabilities.ts). They are paths, not absolute URLs, so a download stays on
+ * whichever host name the visitor is on (a platform's own domain included).
  */
 import { createReadStream, createWriteStream } from 'node:fs'
 import fs from 'node:fs/promises'
@@ -9,16 +11,20 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { randomBytes } from 'node:crypto'
 import { isValidKey } from './keys.ts'
-import { signLocalUrl } from './signed-url.ts'
+import { signDownload } from './capabilities.ts'
 import type { ObjectInfo, StorageDriver } from './types.ts'
 
 export class LocalDiskDriver implements StorageDriver {
   readonly kind = 'local' as const
   constructor(
     private readonly root: string,
-    private readonly appUrl: string,
     private readonly secret: string,
   ) {}
+
+  /** The root folder (the /files route serves keys relative to it). */
+  get rootDir() {
+    return path.resolve(this.root)
+  }
 
   /** Resolves a key to a path and refuses anything that would escape the root. */
   pathFor(key: string) {
@@ -82,7 +88,9 @@ export class LocalDiskDriver implements StorageDriver {
 
   async signedUrl(key: string, expiresInSeconds: number, opts: { downloadName?: string } = {}) {
     this.pathFor(key)
-    return signLocalUrl(this.appUrl, this.secret, key, expiresInSeconds, opts.downloadName)
+    const name = opts.downloadName ?? ''
+    const token = signDownload(this.secret, key, name, expiresInSeconds)
+    return `/files/${token}/${encodeURIComponent(name || key.split('/').pop()!)}`
   }
 
   async check() {

@@ -6,6 +6,8 @@ export type RequestContext = {
   hostPlatformSlug: string | null
   /** Random value of the CSRF cookie; the form token is an HMAC of it (app/lib/csrf.server.ts). */
   csrfCookie: string
+  /** This response's Content-Security-Policy nonce (app/server/security.ts); only inline scripts we render carry it. */
+  cspNonce: string
 }
 
 declare module '@remix-run/node' {

@@ -13,6 +13,8 @@ import { env } from './env.server.ts'
 import { AppError } from './errors.ts'
 
 export const CSRF_COOKIE = 'erc_csrf'
+/** `__Host-erc_csrf` where cookies are secure (see app/server/security.ts). */
+export const csrfCookieName = (secure: boolean) => (secure ? `__Host-${CSRF_COOKIE}` : CSRF_COOKIE)
 export const CSRF_FIELD = '_csrf'
 
 export function newCsrfCookieValue() {

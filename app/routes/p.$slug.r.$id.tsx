@@ -6,6 +6,7 @@ import { formatBytes } from '~/components/media/format.ts'
 import { MetadataForm } from '~/components/media/metadata-form.tsx'
 import { Uploader } from '~/components/media/uploader.tsx'
 import { VideoPlayer } from '~/components/media/video-player.tsx'
+import { PREVIEW_PAGES, PREVIEW_SECONDS } from '~/lib/preview.ts'
 import { AudioPlayer, DocumentViewer, ImageViewer } from '~/components/media/viewers.tsx'
 import { throwAsResponse } from '~/lib/http.server.ts'
 import { isMessageKey } from '~/lib/i18n/index.ts'
@@ -107,7 +108,7 @@ const BUSY = new Set(['UPLOADING', 'PROCESSING'])
 export default function ResourcePage() {
   const t = useT()
   const data = useLoaderData<typeof loader>()
-  const { resource, files, player, downloadable, entitled, canManage, base } = data
+  const { resource, files, player, preview, downloadable, entitled, canManage, base } = data
   const api = `${base}/api/resources/${resource.id}`
   const revalidator = useRevalidator()
   const retry = useFetcher<{ ok: boolean; error?: string }>()
@@ -165,6 +166,11 @@ export default function ResourcePage() {
       )}
 
       <div className="resource-main">
+        {preview && (
+          <p className="alert" data-testid="preview-notice">
+            {t('resource.previewNotice', { seconds: PREVIEW_SECONDS, pages: PREVIEW_PAGES })}
+          </p>
+        )}
         {player?.kind === 'VIDEO' && <VideoPlayer source={player} />}
         {player?.kind === 'AUDIO' && <AudioPlayer src={player.src} waveform={player.waveform} />}
         {player?.kind === 'DOCUMENT' && (

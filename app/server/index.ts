@@ -10,20 +10,15 @@ import express from 'express'
 import compression from 'compression'
 import { searchApi } from './search-api.ts'
 import { pinoHttp } from 'pino-http'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import { env } from '../lib/env.server.ts'
 import { logger } from '../lib/logger.server.ts'
 import { prisma } from '../lib/db.server.ts'
 import { redis } from '../lib/redis.server.ts'
 import { platformDirectory } from '../models/platform.server.ts'
-import { storage } from '../../storage/index.ts'
-import { verifyLocalUrl } from '../../storage/signed-url.ts'
-import { isValidKey, parseOriginalKey } from '../../storage/keys.ts'
-import type { LocalDiskDriver } from '../../storage/local-driver.ts'
 import { healthz, readyz } from './health.ts'
-import { isLive, serveMedia } from './media.ts'
-import { sendText } from './plain-text.ts'
+import { serveDownload, serveMedia, serveThumb } from './media.ts'
+import { createRequestHandler } from './remix-handler.ts'
 import { TUS_PATH, tusHandler } from './uploads.ts'
 import { csrfCookie, rejectCrossSite, requestId, securityHeaders, trustProxySetting } from './security.ts'
 import type { RequestContext } from '../lib/context.ts'
@@ -64,36 +59,15 @@ export async function createApp(build: ServerBuild) {
   const publicFiles = express.static(path.join(ROOT, 'public'), { maxAge: '1h' })
   app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()))
 
-  // Signed downloads from the local-disk store (S3 serves its own presigned URLs).
-  app.get('/files/*', (req, res, next) => void serveOriginal(req, res).catch(next))
-  async function serveOriginal(req: express.Request, res: express.Response) {
-    const key = decodeURIComponent(req.path.slice('/files/'.length))
-    // An original of a resource that was taken down (or deleted) stops downloading at once,
-    // even through a link signed before.
-    const original = parseOriginalKey(key)
-    if (
-      storage.kind !== 'local' ||
-      !isValidKey(key) ||
-      !verifyLocalUrl(e.SESSION_SECRET, key, req.query) ||
-      (original && !(await isLive(original.fileId)))
-    ) {
-      sendText(req, res, 403, 'http.linkExpired')
-      return
-    }
-    const name = typeof req.query.name === 'string' ? req.query.name : ''
-    if (name) res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
-    res.sendFile(
-      (storage as LocalDiskDriver).pathFor(key),
-      { acceptRanges: true, cacheControl: false, dotfiles: 'deny' },
-      (err) => {
-        if (err && !res.headersSent) sendText(req, res, 404, 'http.fileMissing')
-      },
-    )
+  // Stored objects, each behind its own kind of capability token (app/server/media.ts, ADR 0014).
+  for (const [route, handler] of [
+    ['/media/*', serveMedia],
+    ['/thumbs/*', serveThumb],
+    ['/files/*', serveDownload],
+  ] as const) {
+    app.get(route, (req, res, next) => void handler(req, res).catch(next))
+    app.head(route, (req, res, next) => void handler(req, res).catch(next))
   }
-
-  // Derivatives for players and viewers, under a signed, expiring prefix token.
-  app.get('/media/*', serveMedia)
-  app.head('/media/*', serveMedia)
 
   // The search API (JSON, read-only, public within each portal's scope).
   app.get('/p/:slug/api/search', (req, res, next) => void searchApi(req, res, next))
@@ -114,6 +88,7 @@ export async function createApp(build: ServerBuild) {
         ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         hostPlatformSlug: await platformForHost(req.get('host')),
         csrfCookie: res.locals.csrfCookie as string,
+        cspNonce: res.locals.cspNonce as string,
       }),
     }),
   )

@@ -24,7 +24,8 @@ export async function searchApi(req: Request, res: Response, next: NextFunction)
     }
     const query = parseSearchParams(new URLSearchParams(req.originalUrl.split('?')[1] ?? ''))
     const r = await searchResources(platform, query, { facets: true })
-    res.setHeader('Cache-Control', 'public, max-age=15')
+    // Results carry thumbnail tokens: a browser may keep them briefly, a shared cache never.
+    res.setHeader('Cache-Control', 'private, max-age=15')
     res.json({ total: r.total, page: r.page, totalPages: r.totalPages, hits: r.hits, facets: r.facets })
   } catch (e) {
     if (isAppError(e)) {

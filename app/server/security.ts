@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express'
 import { sendText } from './plain-text.ts'
-import { randomUUID } from 'node:crypto'
-import { CSRF_COOKIE, newCsrfCookieValue } from '../lib/csrf.server.ts'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { csrfCookieName, newCsrfCookieValue } from '../lib/csrf.server.ts'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -10,12 +10,41 @@ export function trustProxySetting(value: string): number | string[] {
   return /^\d+$/.test(value) ? Number(value) : value.split(',').map((p) => p.trim())
 }
 
-/** Baseline headers for every response. */
-export function securityHeaders(_req: Request, res: Response, next: NextFunction) {
+/**
+ * The Content-Security-Policy of every response. Scripts run only from this site and, inline,
+ * with the request's nonce (Remix's hydration data and scroll restoration carry it); styles
+ * from this site, plus style attributes (React's `style` props; they cannot run code). hls.js
+ * plays through Media Source (blob: media) and may start a blob: worker.
+ */
+export function contentSecurityPolicy(nonce: string) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "worker-src 'self' blob:",
+    "connect-src 'self'",
+    "font-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ')
+}
+
+/** Baseline headers for every response, and the request's CSP nonce in `res.locals.cspNonce`. */
+export function securityHeaders(req: Request, res: Response, next: NextFunction) {
+  const nonce = randomBytes(16).toString('base64')
+  res.locals.cspNonce = nonce
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce))
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin')
   res.setHeader('X-Frame-Options', 'SAMEORIGIN')
   res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()')
+  // Over HTTPS (directly, or as said by a trusted proxy: TRUST_PROXY) browsers are told to stay there.
+  if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
   next()
 }
 
@@ -48,14 +77,19 @@ export function rejectCrossSite(req: Request, res: Response, next: NextFunction)
   next()
 }
 
-/** Every visitor gets a random CSRF cookie (HttpOnly, SameSite=Lax); forms carry an HMAC of it. */
+/**
+ * Every visitor gets a random CSRF cookie (HttpOnly, SameSite=Lax); forms carry an HMAC of it.
+ * Where cookies are secure (production, HTTPS) it is named with the `__Host-` prefix, which the
+ * browser accepts only with Secure, Path=/ and no Domain: a sibling subdomain cannot plant it.
+ */
 export function csrfCookie(secure: boolean) {
+  const name = csrfCookieName(secure)
+  const pattern = new RegExp(`(?:^|;\\s*)${name}=([A-Za-z0-9_-]{20,64})`)
   return (req: Request, res: Response, next: NextFunction) => {
-    const m = new RegExp(`(?:^|;\\s*)${CSRF_COOKIE}=([A-Za-z0-9_-]{20,64})`).exec(req.headers.cookie ?? '')
-    let value = m?.[1]
+    let value = pattern.exec(req.headers.cookie ?? '')?.[1]
     if (!value) {
       value = newCsrfCookieValue()
-      res.cookie(CSRF_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure, path: '/' })
+      res.cookie(name, value, { httpOnly: true, sameSite: 'lax', secure, path: '/' })
     }
     res.locals.csrfCookie = value
     next()

@@ -20,9 +20,18 @@ export function launch(): Promise<Browser> {
   })
 }
 
-/** Collects page errors and console errors: a page that logs an error fails its test. */
+/** Collects page errors, console errors and Content-Security-Policy violations: a page that
+ * logs an error or breaks the CSP fails its test. */
 export function watchErrors(page: Page) {
   const errors: string[] = []
+  // Chromium logs most violations to the console; the event catches every one, reports included.
+  void page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(
+        `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`,
+      ),
+    ),
+  )
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
   page.on('console', (m) => {
     // A 400 (form validation), 403 or 404 answer is the expected outcome of some steps; Chromium logs it as a

@@ -34,6 +34,7 @@ import { startWorkers } from '../../workers/runner.ts'
 import { queue } from '../../workers/queue.ts'
 import { actorByPhone, DEMO_PASSWORD, PHONES, platformBySlug, seedDemo, until } from '../factories/index.ts'
 import { Browser, startTestServer } from '../factories/http.ts'
+import { mediaResource } from '../factories/media-fixture.ts'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 let server: Server
@@ -415,7 +416,8 @@ describe('engagement', () => {
     await publish(id)
     const t2 = await actorByPhone(PHONES.lilingTeacher2)
     const url = await downloadResource(t2, id, portal)
-    expect(url).toMatch(/^https?:\/\//)
+    // A path on this site (the visitor's own host), with a download token.
+    expect(url).toMatch(/^\/files\/[^/]+\.[^/]+\//)
     await downloadResource(t2, id, portal)
     await downloadResource(admin, id, portal)
     expect((await prisma.resource.findUniqueOrThrow({ where: { id } })).downloadCount).toBe(2)
@@ -426,13 +428,13 @@ describe('engagement', () => {
       messageKey: 'resource.error.premiumNeedsLicence',
     })
     await expect(downloadResource(await actorByPhone(PHONES.lilingTeacher), paid, portal)).resolves.toMatch(
-      /^https?:\/\//,
+      /^\/files\//,
     )
     // One rule for the player and for downloads: whoever may play premium material may download
     // it (owner, admin, the reviewer who judges it), and nobody else gets either.
     const reviewer = await actorByPhone(PHONES.lilingReviewer)
-    await expect(downloadResource(reviewer, paid, portal)).resolves.toMatch(/^https?:\/\//)
-    await expect(downloadResource(admin, paid, portal)).resolves.toMatch(/^https?:\/\//)
+    await expect(downloadResource(reviewer, paid, portal)).resolves.toMatch(/^\/files\//)
+    await expect(downloadResource(admin, paid, portal)).resolves.toMatch(/^\/files\//)
     for (const [who, entitled] of [
       [t2, false],
       [null, false],
@@ -444,7 +446,30 @@ describe('engagement', () => {
         entitled,
         downloadable: entitled && !!who,
       })
-      if (!entitled) expect(view.player).toBeNull()
+    }
+    // The player, on a premium document that has real page images: entitled viewers get every
+    // page, everyone else a preview of the first three (the media token refuses the rest: see
+    // test/security/media-capabilities.test.ts).
+    const doc = await mediaResource({
+      phone: PHONES.lilingTeacher,
+      slug: 'liling',
+      title: '精品课件 页面预览',
+      kind: 'DOCUMENT',
+      licence: 'PREMIUM',
+      length: 12,
+      index: false,
+    })
+    for (const [who, entitled] of [
+      [t2, false],
+      [null, false],
+      [reviewer, true],
+      [admin, true],
+    ] as const) {
+      const view = await getResourceView(who, doc.id, portal)
+      expect(view.entitled).toBe(entitled)
+      expect(view.preview).toBe(!entitled)
+      const pages = view.player?.kind === 'DOCUMENT' ? view.player.pages : null
+      expect(pages).toHaveLength(entitled ? 12 : 3)
     }
     // Over HTTP: a signed-in pupil of the platform is told why, never given the file.
     const b = new Browser(server.base)

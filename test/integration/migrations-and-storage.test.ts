@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers'
 import { describe, expect, it } from 'vitest'
 import { schemaMatchesMigrations } from '../../scripts/db/schema-engine.ts'
 import { storage, objectKeys } from '../../storage/index.ts'
-import { verifyLocalUrl } from '../../storage/signed-url.ts'
+import { verifyDownload } from '../../storage/capabilities.ts'
 
 describe('migrations', () => {
   it('schema.prisma and the migration history agree (no drift)', async () => {
@@ -33,11 +33,12 @@ describe('local-disk storage driver', () => {
     for await (const k of storage.list('derived/cplatform0001')) listed.push(k)
     expect(listed).toEqual([key])
 
-    const url = new URL(await storage.signedUrl(key, 60))
-    const q = Object.fromEntries(url.searchParams)
-    expect(verifyLocalUrl(process.env.SESSION_SECRET!, key, q)).toBe(true)
-    expect(verifyLocalUrl(process.env.SESSION_SECRET!, key.replace('extract', 'other'), q)).toBe(false)
-    expect(verifyLocalUrl(process.env.SESSION_SECRET!, key, q, Date.now() + 61_000)).toBe(false)
+    // A path on this site (it stays on the visitor's host) with a download token for this one key.
+    const url = await storage.signedUrl(key, 60, { downloadName: '讲义.txt' })
+    expect(url).toMatch(/^\/files\/[^/]+\/%E8%AE%B2%E4%B9%89\.txt$/)
+    const token = url.split('/')[2]!
+    expect(verifyDownload(process.env.SESSION_SECRET!, token)).toMatchObject({ key, n: '讲义.txt' })
+    expect(verifyDownload(process.env.SESSION_SECRET!, token, Date.now() + 61_000)).toBeNull()
 
     await storage.remove(key)
     expect(await storage.stat(key)).toBeNull()

@@ -20,7 +20,7 @@ import { featuredFor, selectIntoFeatured } from '~/services/review/featured.serv
 import { updateDraft } from '~/services/resources/update-draft.server.ts'
 import { downloadResource } from '~/services/engagement/usage.server.ts'
 import { parseSearchParams, searchResources } from '~/services/search/search-resources.server.ts'
-import { signMediaPrefix } from '../../storage/media-token.ts'
+import { mediaBase } from '~/services/resources/media-grants.server.ts'
 import { objectKeys } from '../../storage/keys.ts'
 import { storage } from '../../storage/index.ts'
 import { search } from '../../search/client.ts'
@@ -313,8 +313,8 @@ describe('takedown', () => {
     const q = parseSearchParams(new URLSearchParams({ q: '下架样例' }))
     await until(async () => (await searchResources(liling, q, { facets: false })).total === 1)
     // Links handed out before the takedown: a download and a preview page.
-    const download = new URL(await downloadResource(actors.otherTeacher!, id, liling))
-    const media = `/media/${signMediaPrefix(process.env.SESSION_SECRET!, objectKeys.derivedPrefix({ platformId, resourceId: id, fileId }), 3600)}/pages/p1.webp`
+    const download = new URL(await downloadResource(actors.otherTeacher!, id, liling), server.base)
+    const media = `${mediaBase({ platformId, resourceId: id, fileId, kind: 'DOCUMENT' }, 'full', { t: 'public' })}pages/p1.webp`
     const anon = new Browser(server.base)
     expect((await anon.get(download.pathname + download.search)).status).toBe(200)
     expect((await anon.get(media)).status).toBe(200)

@@ -35,7 +35,7 @@ import { LocalDiskDriver } from '../../storage/local-driver.ts'
 import type { S3Driver } from '../../storage/s3-driver.ts'
 import type { StorageDriver } from '../../storage/types.ts'
 import { objectKeys } from '../../storage/keys.ts'
-import { signMediaPrefix } from '../../storage/media-token.ts'
+import { mediaUrlsIn } from '../factories/media-fixture.ts'
 import { FIXTURES } from '../fixtures/generate.ts'
 import type { Browser, startTestServer } from '../factories/http.ts'
 import {
@@ -60,7 +60,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'erc-storage-'))
 beforeAll(async () => {
   rgw = await startRgw({ port: S3.port, monPort: 13300, accessKey: S3.accessKey, secretKey: S3.secretKey })
   await (storage as S3Driver).ensureBucket()
-  local = new LocalDiskDriver(path.join(tmp, 'local'), 'http://localhost:3999', process.env.SESSION_SECRET!)
+  local = new LocalDiskDriver(path.join(tmp, 'local'), process.env.SESSION_SECRET!)
   harness = await startIngestHarness()
   ;({ server, teacher } = harness)
 })
@@ -173,23 +173,28 @@ describe('uploads and processing on S3', () => {
     expect(f.status).toBe('READY')
     expect(sha(await read(await storage.get(f.storageKey!)))).toBe(sha(bytes))
 
-    // The player's media come out of the bucket through the signed /media route, with ranges.
+    // The player's media come out of the bucket through the signed /media route, with ranges:
+    // the owner's player link, as the resource page hands it out (bound to her session).
     const hls = f.derivatives.find((x) => x.name === 'hls')!
-    const token = signMediaPrefix(
-      process.env.SESSION_SECRET!,
-      objectKeys.derivedPrefix({ platformId: f.platformId, resourceId: f.resourceId, fileId: f.id }),
-      60,
-    )
-    const master = await fetch(`${server.base}/media/${token}/hls/master.m3u8`)
+    const page = await (await teacher.get(`/p/liling/r/${f.resourceId}`)).text()
+    const token = mediaUrlsIn(page)
+      .find((u) => u.endsWith('hls/master.m3u8'))!
+      .split('/')[2]!
+    const withSession = (headers: Record<string, string> = {}) => ({
+      headers: { cookie: teacher.cookieHeader(), ...headers },
+    })
+    const master = await fetch(`${server.base}/media/${token}/hls/master.m3u8`, withSession())
     expect(master.status).toBe(200)
     expect(master.headers.get('content-type')).toContain('mpegurl')
     expect(await master.text()).toContain('720p/index.m3u8')
-    const seg = await fetch(`${server.base}/media/${token}/hls/360p/seg_0000.ts`, { headers: { range: 'bytes=0-187' } })
+    const seg = await fetch(`${server.base}/media/${token}/hls/360p/seg_0000.ts`, withSession({ range: 'bytes=0-187' }))
     expect(seg.status).toBe(206)
     expect((await seg.arrayBuffer()).byteLength).toBe(188)
     expect(hls.isPrefix).toBe(true)
     const forged = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA')
-    expect((await fetch(`${server.base}/media/${forged}/hls/master.m3u8`)).status).toBe(403)
+    expect((await fetch(`${server.base}/media/${forged}/hls/master.m3u8`, withSession())).status).toBe(403)
+    // Without the session it was made for, the same link opens nothing.
+    expect((await fetch(`${server.base}/media/${token}/hls/master.m3u8`)).status).toBe(403)
   })
 
   it('refused input leaves nothing in the bucket, not even tus bookkeeping', async () => {

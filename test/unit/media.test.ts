@@ -3,7 +3,17 @@ import { sniff, kindFromName } from '~/services/media/sniff.server.ts'
 import { parseSubtitle, toWebVtt, decodeText } from '../../workers/media/subtitle.ts'
 import { ladderFor, rungSize, storyboardFor } from '../../workers/media/video.ts'
 import { looksLikeBomb, officeFormat } from '../../workers/media/zip.ts'
-import { signMediaPrefix, verifyMediaToken } from '../../storage/media-token.ts'
+import {
+  cutPlaylist,
+  mediaAccess,
+  signDownload,
+  signMedia,
+  signThumb,
+  verifyDownload,
+  verifyMedia,
+  verifyThumb,
+  type MediaClaims,
+} from '../../storage/capabilities.ts'
 import { objectKeys, parseOriginalKey } from '../../storage/keys.ts'
 
 const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex')
@@ -104,20 +114,80 @@ describe('office ZIPs', () => {
   })
 })
 
-describe('media tokens and object keys', () => {
+describe('capability tokens and object keys', () => {
   const ref = { platformId: 'cplatform0001', resourceId: 'cresource0001', fileId: 'cfile0000001' }
   const secret = 'unit-test-secret-0123456789abcdef'
-  it('sign a derivative prefix until it expires; forged or foreign tokens fail', () => {
-    const prefix = objectKeys.derivedPrefix(ref)
-    const t = signMediaPrefix(secret, prefix, 60)
-    expect(verifyMediaToken(secret, t)).toBe(prefix)
-    expect(verifyMediaToken(secret, t, Date.now() + 61_000)).toBeNull()
-    expect(verifyMediaToken('another-secret-0123456789abcdef00', t)).toBeNull()
-    const [body] = t.split('.')
-    const widened = Buffer.from(JSON.stringify({ p: 'derived/', e: 9_999_999_999 })).toString('base64url')
-    expect(verifyMediaToken(secret, `${widened}.${t.split('.')[1]}`)).toBeNull()
-    expect(body).toBeTruthy()
-    expect(() => signMediaPrefix(secret, 'originals/x/', 60)).toThrow()
+  const claims = {
+    p: ref.platformId,
+    r: ref.resourceId,
+    f: ref.fileId,
+    m: 'VIDEO',
+    s: 'full',
+    b: { t: 'public' },
+  } as const satisfies Omit<MediaClaims, 'k' | 'e'>
+
+  it('a media token verifies until it expires; a forged, foreign or widened one fails', () => {
+    const t = signMedia(secret, claims, 60)
+    expect(verifyMedia(secret, t)).toMatchObject({ k: 'media', f: ref.fileId, s: 'full' })
+    expect(verifyMedia(secret, t, Date.now() + 61_000)).toBeNull()
+    expect(verifyMedia('another-secret-0123456789abcdef00', t)).toBeNull()
+    const [body, sig] = t.split('.')
+    const widened = { ...JSON.parse(Buffer.from(body!, 'base64url').toString()), s: 'full', f: 'cfile0000002' }
+    expect(verifyMedia(secret, `${Buffer.from(JSON.stringify(widened)).toString('base64url')}.${sig}`)).toBeNull()
+    expect(() => signMedia(secret, { ...claims, f: '../x' }, 60)).toThrow()
+  })
+
+  it('a token of one kind never verifies as another (thumb, media, download)', () => {
+    const thumb = signThumb(secret, `${objectKeys.derivedPrefix(ref)}poster/poster.jpg`, 60)
+    const media = signMedia(secret, claims, 60)
+    const download = signDownload(secret, objectKeys.original(ref), 'a.pdf', 60)
+    expect(verifyThumb(secret, thumb)).not.toBeNull()
+    expect(verifyDownload(secret, download)).not.toBeNull()
+    for (const t of [thumb, download]) expect(verifyMedia(secret, t)).toBeNull()
+    for (const t of [media, download]) expect(verifyThumb(secret, t)).toBeNull()
+    for (const t of [thumb, media]) expect(verifyDownload(secret, t)).toBeNull()
+    expect(() => signThumb(secret, objectKeys.derivedPrefix(ref), 60)).toThrow()
+    expect(() => signThumb(secret, `${objectKeys.derivedPrefix(ref)}hls/master.m3u8`, 60)).toThrow()
+  })
+
+  it('a media token reaches only its kind’s outputs, and a preview only the first minute, pages or small image', () => {
+    const full = { ...claims, k: 'media', e: 0 } as MediaClaims
+    expect(mediaAccess(full, 'hls/720p/seg_0099.ts').kind).toBe('serve')
+    expect(mediaAccess(full, 'hls/720p/index.m3u8')).toEqual({ kind: 'playlist', cut: false })
+    for (const rel of ['pdf/document.pdf', 'text/text.txt', 'pages/p-0001.webp', '../x', 'hls/../../x', ''])
+      expect(mediaAccess(full, rel).kind, rel).toBe('refuse')
+    const preview = { ...full, s: 'preview' } as MediaClaims
+    expect(mediaAccess(preview, 'hls/720p/index.m3u8')).toEqual({ kind: 'playlist', cut: true })
+    expect(mediaAccess(preview, 'hls/720p/seg_0003.ts')).toEqual({
+      kind: 'segment',
+      playlist: 'hls/720p/index.m3u8',
+      file: 'seg_0003.ts',
+    })
+    expect(mediaAccess(preview, 'mp4/fallback.mp4').kind).toBe('refuse')
+    expect(mediaAccess(preview, 'storyboard/storyboard.vtt').kind).toBe('refuse')
+    const doc = { ...preview, m: 'DOCUMENT' } as MediaClaims
+    expect(['p-0001', 'p-0003', 'p-0004'].map((p) => mediaAccess(doc, `pages/${p}.webp`).kind)).toEqual([
+      'serve',
+      'serve',
+      'refuse',
+    ])
+    const audio = { ...preview, m: 'AUDIO', d: 240 } as MediaClaims
+    expect(mediaAccess(audio, 'audio/audio.m4a')).toEqual({ kind: 'bytes', share: 0.25 })
+    const image = { ...preview, m: 'IMAGE' } as MediaClaims
+    expect(mediaAccess(image, 'image/w320.webp').kind).toBe('serve')
+    expect(mediaAccess(image, 'image/w1920.webp').kind).toBe('refuse')
+  })
+
+  it('a preview playlist is cut after the segments that start within 60 s and ends with ENDLIST', () => {
+    const lines = ['#EXTM3U', '#EXT-X-TARGETDURATION:4']
+    for (let i = 0; i < 40; i++) lines.push('#EXTINF:4.000,', `seg_${String(i).padStart(4, '0')}.ts`)
+    lines.push('#EXT-X-ENDLIST')
+    const cut = cutPlaylist(lines.join('\n'))
+    expect(cut.segments.size).toBe(15)
+    expect(cut.segments.has('seg_0014.ts')).toBe(true)
+    expect(cut.segments.has('seg_0015.ts')).toBe(false)
+    expect(cut.playlist.trim().endsWith('#EXT-X-ENDLIST')).toBe(true)
+    expect(cut.playlist.match(/#EXT-X-ENDLIST/g)).toHaveLength(1)
   })
 
   it('keys are built from checked ids only', () => {

@@ -3,6 +3,7 @@ import { enMedia } from './en.media.ts'
 import { enReview } from './en.review.ts'
 import { enCatalogue } from './en.catalogue.ts'
 import { enAuth } from './en.auth.ts'
+import { enSecurity } from './en.security.ts'
 
 export const en: Record<keyof typeof zhCN, string> = {
   'app.name': 'Education Resource Cloud',
@@ -193,4 +194,5 @@ export const en: Record<keyof typeof zhCN, string> = {
   ...enCatalogue,
   ...enReview,
   ...enAuth,
+  ...enSecurity,
 }

@@ -3,6 +3,7 @@ import { zhCNMedia } from './zh-CN.media.ts'
 import { zhCNReview } from './zh-CN.review.ts'
 import { zhCNCatalogue } from './zh-CN.catalogue.ts'
 import { zhCNAuth } from './zh-CN.auth.ts'
+import { zhCNSecurity } from './zh-CN.security.ts'
 
 export const zhCN = {
   'app.name': '教育资源云',
@@ -191,4 +192,5 @@ export const zhCN = {
   ...zhCNCatalogue,
   ...zhCNReview,
   ...zhCNAuth,
+  ...zhCNSecurity,
 } as const

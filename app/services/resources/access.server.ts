@@ -92,3 +92,25 @@ export async function loadVisibleResource(actor: Actor | null, resourceId: strin
 export function entitledTo(resource: { licence: string }, who: { canManage: boolean; isReviewer: boolean }) {
   return resource.licence !== 'PREMIUM' || who.canManage || who.isReviewer
 }
+
+export type ContentGrant = 'full' | 'preview' | null
+
+/**
+ * What of a resource's content the actor may have, wherever it is shown: `full` (entitled, see
+ * `entitledTo`), `preview` (published premium material without an entitlement), or nothing.
+ * Portal scope decides where a resource is listed, not who may watch it, so it is not asked
+ * here. Media links are minted from this and checked against it again while they are used
+ * (app/server/media.ts), so a role revoked or a resource withdrawn ends them within seconds.
+ */
+export async function contentGrant(actor: Actor | null, resourceId: string): Promise<ContentGrant> {
+  const resource = await prisma.resource.findUnique({ where: { id: resourceId }, include })
+  if (!resource || resource.status === 'DELETED' || resource.status === 'TAKEN_DOWN') return null
+  const roles = rolesOn(actor, resource)
+  if (!roles.isReviewer && (await reviewsItElsewhere(actor, resourceId))) roles.isReviewer = true
+  if (!roles.isAdmin && can(actor, 'resource.takedown', resource.platform)) roles.isAdmin = true
+  const canManage = roles.isOwner || roles.isAdmin
+  const published = resource.status === 'PUBLISHED'
+  if (!published && !canManage && !roles.isReviewer) return null
+  if (entitledTo(resource, { canManage, isReviewer: roles.isReviewer })) return 'full'
+  return published ? 'preview' : null
+}

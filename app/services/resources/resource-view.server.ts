@@ -3,18 +3,15 @@
  * URLs are minted here, after the access check, and never for a file that is not ready.
  */
 import { prisma } from '~/lib/db.server.ts'
-import { env } from '~/lib/env.server.ts'
 import { objectKeys } from '../../../storage/keys.ts'
-import { signMediaPrefix } from '../../../storage/media-token.ts'
+import { PREVIEW_IMAGE_WIDTH, PREVIEW_PAGES, type MediaScope } from '../../../storage/capabilities.ts'
 import type { Actor, PlatformRef } from '../authorization.server.ts'
 import { loadVisibleResource } from './access.server.ts'
+import { bindingFor, mediaBase } from './media-grants.server.ts'
 import { curriculumTrail, positionLabel } from '../catalogue/curriculum.server.ts'
 
 /** The order steps happen in, for display. */
 const STEP_ORDER = ['probe', 'transcode', 'poster', 'audio', 'convert', 'pages', 'text', 'image', 'subtitle']
-
-/** Long enough to watch a lesson; short enough that a leaked link dies the same day. */
-export const MEDIA_URL_TTL_SECONDS = 4 * 3600
 
 type DerivMeta = Record<string, unknown>
 type Sized = { src: string; width: number; height: number }
@@ -36,7 +33,11 @@ export type PlayerView =
  * The resource as a portal shows it. Anyone (signed in or not) sees a published resource in
  * the portal's scope; premium material plays and downloads only for those entitled to it.
  */
-export async function getResourceView(actor: Actor | null, resourceId: string, portal: PlatformRef) {
+export async function getResourceView(
+  actor: (Actor & { sessionId?: string }) | null,
+  resourceId: string,
+  portal: PlatformRef,
+) {
   const { resource, isOwner, isReviewer, canManage, entitled } = await loadVisibleResource(actor, resourceId, portal)
   const [owner, files, positions, kps] = await Promise.all([
     prisma.user.findUnique({ where: { id: resource.ownerId }, select: { displayName: true } }),
@@ -52,44 +53,56 @@ export async function getResourceView(actor: Actor | null, resourceId: string, p
     }),
   ])
   const trails = await Promise.all(positions.map((p) => curriculumTrail(p.nodeId)))
-  const secret = env().SESSION_SECRET
-  const media = (fileId: string) =>
-    `/media/${signMediaPrefix(secret, objectKeys.derivedPrefix({ platformId: resource.platformId, resourceId, fileId }), MEDIA_URL_TTL_SECONDS)}/`
-
   const primary = files.find((f) => f.role === 'PRIMARY') ?? null
+  // Entitled viewers get the whole content; others see a preview of published premium material.
+  const scope: MediaScope | null = entitled ? 'full' : resource.status === 'PUBLISHED' ? 'preview' : null
+  const binding = scope ? bindingFor(resource, scope, actor) : null
+  const prefixOf = (fileId: string) => objectKeys.derivedPrefix({ platformId: resource.platformId, resourceId, fileId })
   let player: PlayerView | null = null
-  if (primary?.status === 'READY' && entitled) {
-    const base = media(primary.id)
+  if (primary?.status === 'READY' && primary.kind && scope && binding) {
+    const probe = (primary.probe ?? {}) as { duration?: number }
+    const base = mediaBase(
+      { platformId: resource.platformId, resourceId, fileId: primary.id, kind: primary.kind, duration: probe.duration },
+      scope,
+      binding,
+    )
     const d = (name: string) => primary.derivatives.find((x) => x.name === name)
     const rel = (name: string) => {
       const x = d(name)
-      return x
-        ? base +
-            x.key.slice(
-              objectKeys.derivedPrefix({ platformId: resource.platformId, resourceId, fileId: primary.id }).length,
-            )
-        : null
+      return x ? base + x.key.slice(prefixOf(primary.id).length) : null
     }
-    const subtitles = files
-      .filter((f) => f.role === 'SUBTITLE' && f.status === 'READY' && f.derivatives.some((y) => y.name === 'subtitle'))
-      .map((f, i) => {
-        const x = f.derivatives.find((y) => y.name === 'subtitle')!
-        return {
-          label: f.originalName.replace(/\.[^.]+$/, ''),
-          lang: 'zh',
-          src: media(f.id) + x.key.split('/').slice(-2).join('/'),
-          default: i === 0,
-        }
-      })
+    // Subtitles carry the whole lesson's words: with the full content only.
+    const subtitles =
+      scope !== 'full'
+        ? []
+        : files
+            .filter(
+              (f) => f.role === 'SUBTITLE' && f.status === 'READY' && f.derivatives.some((y) => y.name === 'subtitle'),
+            )
+            .map((f, i) => {
+              const x = f.derivatives.find((y) => y.name === 'subtitle')!
+              const subtitleBase = mediaBase(
+                { platformId: resource.platformId, resourceId, fileId: f.id, kind: 'SUBTITLE' },
+                scope,
+                binding,
+              )
+              return {
+                label: f.originalName.replace(/\.[^.]+$/, ''),
+                lang: 'zh',
+                src: subtitleBase + x.key.slice(prefixOf(f.id).length),
+                default: i === 0,
+              }
+            })
     // A file without its main output (a harvested or metadata-only entry) has no player.
     if (primary.kind === 'VIDEO' && d('hls')) {
       const sb = d('storyboard')?.meta as DerivMeta | undefined
       player = {
         kind: 'VIDEO',
         hls: rel('hls')! + 'master.m3u8',
-        mp4: rel('mp4'),
+        mp4: scope === 'full' ? rel('mp4') : null,
         poster: rel('poster'),
-        storyboard: sb ? { vtt: rel('storyboard')! + 'storyboard.vtt', base: rel('storyboard')! } : null,
+        storyboard:
+          sb && scope === 'full' ? { vtt: rel('storyboard')! + 'storyboard.vtt', base: rel('storyboard')! } : null,
         variants: (d('hls')?.meta as DerivMeta | undefined)?.variants ?? [],
         subtitles,
       }
@@ -100,7 +113,9 @@ export async function getResourceView(actor: Actor | null, resourceId: string, p
       const meta = (pages?.meta ?? {}) as { pages?: { file: string; width: number; height: number }[]; total?: number }
       player = {
         kind: 'DOCUMENT',
-        pages: (meta.pages ?? []).map((p) => ({ width: p.width, height: p.height, src: rel('pages')! + p.file })),
+        pages: (meta.pages ?? [])
+          .slice(0, scope === 'full' ? undefined : PREVIEW_PAGES)
+          .map((p) => ({ width: p.width, height: p.height, src: rel('pages')! + p.file })),
         total: meta.total ?? meta.pages?.length ?? 0,
       }
     } else if (primary.kind === 'IMAGE' && d('image')) {
@@ -108,7 +123,9 @@ export async function getResourceView(actor: Actor | null, resourceId: string, p
       const meta = (img?.meta ?? {}) as { sizes?: { file: string; width: number; height: number }[] }
       player = {
         kind: 'IMAGE',
-        sizes: (meta.sizes ?? []).map((s) => ({ width: s.width, height: s.height, src: rel('image')! + s.file })),
+        sizes: (meta.sizes ?? [])
+          .filter((s) => scope === 'full' || s.width <= PREVIEW_IMAGE_WIDTH)
+          .map((s) => ({ width: s.width, height: s.height, src: rel('image')! + s.file })),
       }
     }
   }
@@ -159,6 +176,8 @@ export async function getResourceView(actor: Actor | null, resourceId: string, p
         .map((s) => ({ name: s.name, status: s.status, errorKey: s.errorKey, attempts: s.attempts })),
     })),
     player,
+    /** The player shows a preview only (premium material without a licence). */
+    preview: !!player && scope === 'preview',
     downloadable,
     entitled,
     canManage,

@@ -8,11 +8,10 @@
 import { stripControl } from '~/lib/text.ts'
 import { GRADES, LICENCES, RESOURCE_TYPES } from '~/lib/curriculum.ts'
 import { prisma } from '~/lib/db.server.ts'
-import { env } from '~/lib/env.server.ts'
 import { AppError } from '~/lib/errors.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { ttlCache } from '~/lib/ttl-cache.server.ts'
-import { signMediaPrefix } from '../../../storage/media-token.ts'
+import { thumbLink } from '../resources/media-grants.server.ts'
 import { search } from '../../../search/client.ts'
 import { resourcesIndexUid } from '../../../search/resources-index.ts'
 import { taxonomyMap, type ResourceDocument } from '../../../search/resource-document.ts'
@@ -179,11 +178,10 @@ export function platformNameMap() {
   )
 }
 
-/** Thumbnails are signed per result; the token lives as long as a search page is read. */
-const THUMB_TTL_SECONDS = 3600
+/** A result's picture: a token for that one object (never its file's other derivatives). */
 export function thumbUrl(thumb: ResourceDocument['thumb']) {
   if (!thumb) return null
-  return `/media/${signMediaPrefix(env().SESSION_SECRET, thumb.prefix, THUMB_TTL_SECONDS)}/${thumb.file}`
+  return thumbLink(thumb.prefix + thumb.file)
 }
 
 export type SearchHit = {
