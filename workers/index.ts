@@ -27,8 +27,10 @@ if (!tools.ok) {
 logger.info({ tools: tools.versions }, 'processing tools found')
 await sweepWorkdirs()
 const w = startWorkers()
-// Every six hours, sweep storage for objects no row accounts for (one schedule however many workers).
-await queue.upsertJobScheduler('storage.sweep', { every: 6 * 3600_000 }, { name: 'storage.sweep', data: {} })
+// Sweep abandoned uploads and objects no row accounts for (one schedule however many workers):
+// every six hours, or often enough that an upload is swept soon after UPLOAD_ABANDON_AFTER_HOURS.
+const sweepEvery = Math.max(5 * 60_000, Math.min(6 * 3600_000, (env().UPLOAD_ABANDON_AFTER_HOURS * 3600_000) / 4))
+await queue.upsertJobScheduler('storage.sweep', { every: sweepEvery }, { name: 'storage.sweep', data: {} })
 logger.info({ concurrency: env().WORKER_CONCURRENCY }, 'workers started')
 
 let stopping = false

@@ -6,7 +6,7 @@ import type { z } from 'zod'
 import { jobPayloads, type JobName, type JobPayload } from '../app/lib/jobs.ts'
 import { sendMessageJob } from './jobs/send-message.ts'
 import { MEDIA_STEP_ATTEMPTS, mediaStepJob } from './jobs/media-step.ts'
-import { sweepOrphans } from '../app/services/media/orphans.server.ts'
+import { sweepStorage } from '../app/services/media/orphans.server.ts'
 import { syncResources } from '../search/resources-index.ts'
 
 export type JobDefinition<N extends JobName> = {
@@ -38,7 +38,7 @@ export const jobRegistry = {
   'storage.sweep': {
     payload: jobPayloads['storage.sweep'],
     handler: async (p) => {
-      await sweepOrphans({ graceMs: p.graceMs })
+      await sweepStorage({ graceMs: p.graceMs, abandonAfterMs: p.abandonAfterMs })
     },
     attempts: 1,
     backoff: { type: 'fixed', delay: 60_000 },

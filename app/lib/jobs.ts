@@ -18,8 +18,13 @@ export const jobPayloads = {
     step: z.enum(['probe', 'transcode', 'poster', 'audio', 'convert', 'pages', 'text', 'image', 'subtitle']),
     run: z.number().int().min(1),
   }),
-  /** Removes stored objects no database row accounts for (app/services/media/orphans.server.ts). */
-  'storage.sweep': z.object({ graceMs: z.number().int().min(0).optional() }),
+  /** Sweeps abandoned uploads (no bytes for UPLOAD_ABANDON_AFTER_HOURS unless `abandonAfterMs`
+   * says otherwise) and removes stored objects no database row accounts for
+   * (app/services/media/orphans.server.ts). */
+  'storage.sweep': z.object({
+    graceMs: z.number().int().min(0).optional(),
+    abandonAfterMs: z.number().int().min(0).optional(),
+  }),
   /** Brings these resources' search documents in line with PostgreSQL (search/resources-index.ts). */
   'search.sync': z.object({
     resourceIds: z

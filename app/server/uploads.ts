@@ -1,12 +1,13 @@
 /**
  * The tus endpoint (resumable uploads), mounted beside the Remix app at /uploads.
  *
- *   browser ── POST /uploads (Upload-Metadata: fileId) ──▶ gate: signed in, owns the draft file,
- *              PATCH /uploads/<platform>.<resource>.<file>   declared length matches
+ *   browser ── POST /uploads (Upload-Metadata: fileId) ──▶ gate: signed in, may upload into the
+ *              PATCH /uploads/<platform>.<resource>.<file>   resource (the rule that let the upload
+ *                                                          start), still uploading, length matches
  *              HEAD  …                                     ▼
  *                                        IngestStore: sniffs the first bytes, hashes every byte
  *                                                     ▼
- *                      FileStore (local disk) or S3Store (S3) writing the original's object key
+ *        FileStore (local disk) or S3Store (S3) writing the original's object key (tus-store.server.ts)
  *                                                     ▼ last byte
  *                                finishUpload(): duplicate check, then processing is queued
  *
@@ -14,15 +15,9 @@
  * foreign page can only send after a CORS preflight, and we answer none.
  */
 import { createHash, type Hash } from 'node:crypto'
-import path from 'node:path'
-import fs from 'node:fs/promises'
 import { Transform, type Readable } from 'node:stream'
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
 import { Server, type DataStore } from '@tus/server'
-import { FileStore } from '@tus/file-store'
-import { S3Store } from '@tus/s3-store'
-import type { KvStore, Upload } from '@tus/utils'
-import { env } from '../lib/env.server.ts'
 import { logger } from '../lib/logger.server.ts'
 import { isAppError, type AppError } from '../lib/errors.ts'
 import { translator, DEFAULT_LOCALE } from '../lib/i18n/index.ts'
@@ -35,7 +30,7 @@ import { sniff, SNIFF_BYTES } from '../services/media/sniff.server.ts'
 import { maxAnyBytes } from '../services/media/limits.server.ts'
 import { parseOriginalKey } from '../../storage/keys.ts'
 import { storage } from '../../storage/index.ts'
-import { tusMetaDir, tusMetaFile } from '../../storage/tus-meta.ts'
+import { createTusDataStore } from '../services/uploads/tus-store.server.ts'
 
 export const TUS_PATH = '/uploads'
 
@@ -44,30 +39,6 @@ const segmentFor = (key: string) => key.split('/').slice(1).join('.')
 const keyForSegment = (segment: string) => {
   const parts = segment.split('.')
   return parts.length === 3 ? `originals/${parts.join('/')}` : null
-}
-
-/** tus bookkeeping for the local store, kept outside the object tree. */
-class JsonKvStore implements KvStore<Upload> {
-  constructor(private readonly dir: string) {}
-  private file(key: string) {
-    return tusMetaFile(this.dir, key)
-  }
-  async get(key: string) {
-    return fs
-      .readFile(this.file(key), 'utf8')
-      .then((s) => JSON.parse(s) as Upload)
-      .catch(() => undefined)
-  }
-  async set(key: string, value: Upload) {
-    await fs.mkdir(this.dir, { recursive: true })
-    await fs.writeFile(this.file(key), JSON.stringify(value))
-  }
-  async delete(key: string) {
-    await fs.rm(this.file(key), { force: true })
-  }
-  async list() {
-    return []
-  }
 }
 
 // Running sha256 per upload in this process. A PATCH that continues where this process left
@@ -166,36 +137,15 @@ async function sha256Of(key: string) {
   return h.digest('hex')
 }
 
-function createStore(): DataStore {
-  const e = env()
-  if (e.STORAGE_DRIVER === 's3') {
-    return new S3Store({
-      partSize: 8 * 1024 * 1024,
-      s3ClientConfig: {
-        bucket: e.S3_BUCKET,
-        endpoint: e.S3_ENDPOINT,
-        region: e.S3_REGION,
-        forcePathStyle: true,
-        credentials: { accessKeyId: e.S3_ACCESS_KEY, secretAccessKey: e.S3_SECRET_KEY },
-        // The AWS SDK's default checksums are refused by Ceph RGW (and older MinIO): send them only when S3 requires them.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      },
-    })
-  }
-  const root = path.resolve(e.STORAGE_LOCAL_ROOT)
-  return new FileStore({ directory: root, configstore: new JsonKvStore(tusMetaDir(root)) })
-}
-
 export function createTusServer() {
-  const store = ingestStore(createStore())
+  const store = ingestStore(createTusDataStore())
   return new Server({
     path: TUS_PATH,
     datastore: store,
     maxSize: () => maxAnyBytes(),
     respectForwardedHeaders: false,
     relativeLocation: true,
-    // The id is the original's object key; the gate has already checked the caller owns it.
+    // The id is the original's object key; the gate has already checked the caller may upload it.
     namingFunction: (req) => {
       const node = (req as unknown as { runtime?: { node?: { req?: object } } }).runtime?.node?.req
       const key = node ? authorisedKeys.get(node) : undefined

@@ -29,6 +29,7 @@ import { posterStep, transcodeStep } from './video.ts'
 import { audioStep } from './audio.ts'
 import { convertStep, pagesStep, textStep } from './document.ts'
 import { imageStep } from './image.ts'
+import { replaceOriginal } from './strip-location.ts'
 import { subtitleStep } from './subtitle.ts'
 
 export const STEPS: Record<MediaStepName, (input: StepInput) => Promise<StepOutput>> = {
@@ -180,6 +181,11 @@ export async function runMediaStep(
       }
       const result = await STEPS[step](input)
       ctx.signal.throwIfAborted()
+      // An image's original without its location metadata (the one place an original is rewritten).
+      if (result.original) {
+        await replaceOriginal(file.storageKey!, result.original.path)
+        logger.info({ fileId, removed: result.original.removed }, 'location metadata removed from the original')
+      }
       return { result, rows: await publish(ref, result.outputs ?? []) }
     })
     await prisma.$transaction(async (tx) => {
@@ -198,6 +204,9 @@ export async function runMediaStep(
             mimeType: u.mimeType,
             probe: u.probe as Prisma.InputJsonValue | undefined,
             textContent: u.textContent,
+            // The stored size, once the original was cleaned; sha256 stays that of the bytes as
+            // uploaded, so that the same photo uploaded again is still found as a duplicate.
+            size: u.size === undefined ? undefined : BigInt(u.size),
           },
         })
       if (u?.kind && file.role === 'PRIMARY')

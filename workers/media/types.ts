@@ -41,7 +41,9 @@ export type StepInput = {
 export type StepOutput = {
   /** Files or folders to publish as derivatives, named; a folder keeps its inner layout. */
   outputs?: { name: string; path: string; isDir?: boolean; meta?: Prisma.InputJsonValue }[]
-  fileUpdate?: { kind?: MediaKind; mimeType?: string; probe?: Probe; textContent?: string }
+  fileUpdate?: { kind?: MediaKind; mimeType?: string; probe?: Probe; textContent?: string; size?: number }
+  /** Cleaned bytes to store in place of the original (strip-location.ts; images only). */
+  original?: { path: string; removed: string[] }
 }
 
 /**

@@ -40,6 +40,8 @@ export const enMedia: Record<keyof typeof zhCNMedia, string> = {
   'upload.error.sizeMismatch': 'The file size differs from when the upload started. Choose the file again.',
   'upload.error.subtitleNeedsVideo': 'Subtitles can only be added to a video resource.',
   'upload.error.network': 'The connection dropped. Check your network and press Resume.',
+  'upload.error.abandoned':
+    'This upload received nothing for a long time, and the part already sent was removed. Upload the file again if you still need it.',
   'media.error.empty': 'The file is empty (0 bytes). Check it and upload again.',
   'media.error.tooLarge': 'The file is too large: the limit for this kind of file is {limit}.',
   'media.error.unsupported':

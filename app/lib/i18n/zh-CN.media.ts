@@ -38,6 +38,7 @@ export const zhCNMedia = {
   'upload.error.sizeMismatch': '文件大小与开始上传时不一致，请重新选择文件。',
   'upload.error.subtitleNeedsVideo': '字幕只能添加到视频资源。',
   'upload.error.network': '网络连接中断，请检查网络后点“继续”。',
+  'upload.error.abandoned': '这个文件长时间没有继续上传，已传的部分已清除。如仍需要，请重新上传。',
   'media.error.empty': '文件是空的（0 字节），请检查后重新上传。',
   'media.error.tooLarge': '文件太大：这类文件最大 {limit}。',
   'media.error.unsupported':

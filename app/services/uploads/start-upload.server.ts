@@ -1,18 +1,20 @@
 /**
  * Step one of an upload: the browser declares the file (name, size) and gets a draft
  * resource and a file record to upload into. The tus endpoint then accepts bytes only for a
- * file record that exists, belongs to the caller and is still uploading (tus-gate.server.ts).
+ * file record that is still uploading, from someone the same rule lets upload into that
+ * resource (upload-rights.server.ts, asked here and by tus-gate.server.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
-import { tooLarge, validation, conflict } from '~/lib/errors.ts'
+import { tooLarge, validation, conflict, unauthenticated } from '~/lib/errors.ts'
 import { objectKeys } from '../../../storage/keys.ts'
-import { assertCan, type Actor, type PlatformRef } from '../authorization.server.ts'
+import type { Actor, PlatformRef } from '../authorization.server.ts'
 import { writeAudit } from '../audit.server.ts'
 import { kindFromName } from '../media/sniff.server.ts'
 import { formatMb, maxAnyBytes, maxBytes } from '../media/limits.server.ts'
 import { loadResourceForActor } from '../resources/access.server.ts'
+import { assertMayUpload, newDraftTarget } from './upload-rights.server.ts'
 
 const input = z.object({
   name: z.string().trim().min(1).max(255),
@@ -45,7 +47,9 @@ export async function startUpload(
   raw: StartUploadInput,
   meta: { ip?: string; requestId?: string } = {},
 ) {
-  assertCan(actor, 'resource.upload', platform)
+  if (!actor) throw unauthenticated()
+  // Attaching to a resource is checked once it is loaded; a new draft right away.
+  if (!raw.attachTo) assertMayUpload(actor, newDraftTarget(actor, platform))
   const parsed = input.safeParse(raw)
   if (!parsed.success) throw validation({ file: 'upload.error.badRequest' }, 'upload.error.badRequest')
   const { name, size, attachTo, replace } = parsed.data
@@ -60,11 +64,11 @@ export async function startUpload(
     // A new main file for a draft or a resource sent back for changes. The current file stays
     // in place (and playable) until the new one is processed; then they swap, and the old one is
     // kept as an earlier version (app/services/media/steps.server.ts, settleFile).
-    const { resource } = await loadResourceForActor(actor, attachTo, { manage: true })
+    // Strangers get "not found" (a draft's existence does not leak); then the upload rule.
+    const { resource } = await loadResourceForActor(actor, attachTo)
     if (resource.platformId !== platform.id)
       throw validation({ file: 'upload.error.badRequest' }, 'upload.error.badRequest')
-    if (resource.status !== 'DRAFT' && resource.status !== 'CHANGES_REQUESTED')
-      throw conflict('resource.error.badTransition')
+    assertMayUpload(actor, { role: 'REPLACEMENT', resource })
     if (guess === 'SUBTITLE')
       throw validation({ file: 'upload.error.subtitleNeedsVideo' }, 'upload.error.subtitleNeedsVideo')
     const busy = await prisma.resourceFile.count({
@@ -102,10 +106,10 @@ export async function startUpload(
   }
 
   if (attachTo) {
-    const { resource } = await loadResourceForActor(actor, attachTo, { manage: true })
+    const { resource } = await loadResourceForActor(actor, attachTo)
     if (resource.platformId !== platform.id)
       throw validation({ file: 'upload.error.badRequest' }, 'upload.error.badRequest')
-    if (resource.kind !== 'VIDEO') throw conflict('upload.error.subtitleNeedsVideo')
+    assertMayUpload(actor, { role: 'SUBTITLE', resource })
     if (guess !== 'SUBTITLE') throw validation({ file: 'media.error.unsupported' }, 'media.error.unsupported')
     const fileId = newId()
     await prisma.resourceFile.create({

@@ -1,22 +1,30 @@
 /**
  * The rules the tus endpoint (app/server/uploads.ts) applies, as plain service calls:
- *  - who may create, continue or inspect an upload (its owner, and only while it is uploading);
+ *  - who may create, continue or inspect an upload: whoever may start it (the one rule in
+ *    upload-rights.server.ts), and only while it is uploading;
  *  - what the first bytes must be (a kind we handle, within that kind's size limit);
  *  - what happens when the last byte arrives (duplicate check, then processing is queued).
  */
 import { prisma } from '~/lib/db.server.ts'
-import { conflict, forbidden, notFound, tooLarge, unauthenticated, unsupported, validation } from '~/lib/errors.ts'
+import { conflict, notFound, tooLarge, unauthenticated, unsupported, validation } from '~/lib/errors.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { logger } from '~/lib/logger.server.ts'
-import { can, type Actor } from '../authorization.server.ts'
+import type { Actor } from '../authorization.server.ts'
 import type { Sniffed } from '../media/sniff.server.ts'
 import { formatMb, maxBytes } from '../media/limits.server.ts'
 import { planProbe } from '../media/steps.server.ts'
 import { transition } from '../resources/state.server.ts'
+import { assertMayUpload } from './upload-rights.server.ts'
 
 type TusMethod = 'POST' | 'PATCH' | 'HEAD' | 'DELETE' | 'OPTIONS' | 'GET'
 
-/** Returns the file's object key when `actor` may do `method` on the upload of `fileId`. */
+/**
+ * Returns the file's object key when `actor` may do `method` on the upload of `fileId`.
+ * Creating and continuing an upload also record it as active (`updatedAt`), in the same
+ * statement that checks it is still uploading: the abandoned-upload sweep
+ * (app/services/media/orphans.server.ts) only takes a file whose last activity is old, so a
+ * chunk and the sweep can never both win.
+ */
 export async function authorizeTusRequest(
   actor: Actor | null,
   fileId: string,
@@ -26,19 +34,26 @@ export async function authorizeTusRequest(
   if (!actor) throw unauthenticated()
   const file = await prisma.resourceFile.findUnique({
     where: { id: fileId },
-    include: { resource: { select: { ownerId: true, platform: { select: { id: true, path: true } } } } },
+    include: {
+      resource: {
+        select: { ownerId: true, status: true, kind: true, platform: { select: { id: true, path: true } } },
+      },
+    },
   })
   if (!file || !file.storageKey) throw notFound()
-  if (file.resource.ownerId !== actor.userId) throw forbidden()
-  // Still allowed to upload there (a role revoked mid-upload stops the bytes).
-  if (method !== 'HEAD' && !can(actor, 'resource.upload', file.resource.platform)) throw forbidden()
-  if (method === 'POST') {
-    if (file.status !== 'UPLOADING') throw conflict('upload.error.notUploading')
-    if (uploadLength === undefined || uploadLength !== Number(file.size))
-      throw validation({ file: 'upload.error.sizeMismatch' }, 'upload.error.sizeMismatch')
+  const sending = method === 'POST' || method === 'PATCH'
+  // Still allowed to upload there: a role revoked mid-upload stops the bytes.
+  assertMayUpload(actor, { role: file.role, resource: file.resource }, { inspectOnly: !sending })
+  if ((sending || method === 'DELETE') && file.status !== 'UPLOADING') throw conflict('upload.error.notUploading')
+  if (method === 'POST' && (uploadLength === undefined || uploadLength !== Number(file.size)))
+    throw validation({ file: 'upload.error.sizeMismatch' }, 'upload.error.sizeMismatch')
+  if (sending) {
+    const { count } = await prisma.resourceFile.updateMany({
+      where: { id: fileId, status: 'UPLOADING' },
+      data: { updatedAt: new Date() },
+    })
+    if (count !== 1) throw conflict('upload.error.notUploading')
   }
-  if ((method === 'PATCH' || method === 'DELETE') && file.status !== 'UPLOADING')
-    throw conflict('upload.error.notUploading')
   return file.storageKey
 }
 
