@@ -6,6 +6,7 @@ export const ROLES = [
   'TEACHER',
   'STUDENT',
   'PARENT',
+  'MEMBER',
   'REVIEWER',
   'PLATFORM_ADMIN',
   'SCHOOL_PURCHASER',

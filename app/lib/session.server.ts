@@ -57,8 +57,43 @@ export function requestMeta(context: AppLoadContext) {
   return { ip: context.ip, requestId: context.requestId }
 }
 
-/** Only same-site relative paths may be redirect targets (no open redirects). */
+/**
+ * Only paths on our own origin may be redirect targets (no open redirects). The value is parsed
+ * with the WHATWG URL parser, the one browsers use, against our origin: it drops tabs and
+ * newlines and reads `\` as `/`, so `/<tab>/evil.example` and `/\evil.example` come out as
+ * another host and are refused. What is returned is the parser's own serialisation (path, query,
+ * fragment), never the raw input, and it is refused too when a browser could still read it as
+ * another host (a leading `//`, also once percent-decoded, e.g. `/.//evil.example` → `//evil.example`).
+ */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback: string) {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  if (typeof to !== 'string' || !to.startsWith('/') || to.length > 2048) return fallback
+  const origin = new URL(env().APP_URL).origin
+  let url: URL
+  try {
+    url = new URL(to, origin)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== origin) return fallback
+  const path = url.pathname + url.search + url.hash
+  if (!isPlainPath(path) || new URL(path, origin).origin !== origin) return fallback
+  return path
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what these refuse
+const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f]/
+// eslint-disable-next-line no-control-regex
+const HOST_START = /^[/\\][\s\u0000-\u001f\u007f]*[/\\]/
+
+/** A path that starts with one `/` (not `//`, `/\`, `/<tab>/`, not even once percent-decoded)
+ * and holds no control character or space. */
+function isPlainPath(path: string) {
+  if (!path.startsWith('/') || CONTROL_OR_SPACE.test(path) || HOST_START.test(path)) return false
+  let decoded = path
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    // A malformed escape decodes to nothing more than it says; the raw form was checked above.
+  }
+  return !HOST_START.test(decoded)
 }

@@ -19,11 +19,12 @@ import { updateReviewRules } from '~/services/review/rules-config.server.ts'
 import { CRITERIA } from '~/lib/review-codes.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { prisma } from '~/lib/db.server.ts'
+import { countPendingTeacherRequests } from '~/services/auth/teacher-certification.server.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'platform.admin')
   try {
-    const [members, audit, children, words] = await Promise.all([
+    const [members, audit, children, words, pendingTeachers] = await Promise.all([
       listPlatformMembers(actor, platform.id),
       listAuditLog(actor, platform.id, { take: 50, includeDescendants: true }),
       findChildPlatforms(platform.id),
@@ -37,8 +38,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           reviewPassScore: true,
         },
       }),
+      countPendingTeacherRequests(actor, platform.id),
     ])
     return {
+      pendingTeachers,
       sensitiveWords: words.sensitiveWords.join('\n'),
       rules: {
         reviewRequired: words.reviewRequired,
@@ -140,10 +143,18 @@ export default function Admin() {
   const data = useLoaderData<typeof loader>()
   const { members, audit, children } = data
   const result = useActionData<typeof action>()
-  const { platform } = usePlatformLayout()
+  const { platform, base } = usePlatformLayout()
   return (
     <section>
       <h1>{t('admin.title')}</h1>
+      <p>
+        <Link to={`${base}/admin/teachers`} data-testid="admin-teachers-link">
+          {t('auth.admin.link')}
+        </Link>
+        {data.pendingTeachers ? (
+          <span className="badge"> {t('auth.admin.pendingCount', { n: data.pendingTeachers })}</span>
+        ) : null}
+      </p>
       <FormMessage result={result} />
       <div className="grid-2">
         <section className="card" aria-labelledby="brand-h">

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type HeadersFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { CsrfInput, Field, FormMessage } from '~/components/form.tsx'
 import { useT } from '~/components/i18n.tsx'
@@ -8,6 +8,12 @@ import { runAction } from '~/lib/http.server.ts'
 import { redirectIfSignedIn, requirePlatform } from '~/lib/platform.server.ts'
 import { commitSessionCookie, readSessionId, requestMeta, safeRedirectPath } from '~/lib/session.server.ts'
 import { signIn } from '~/services/auth/sign-in.server.ts'
+
+/** A refused attempt tells the client when to come back (the action's Retry-After, app/lib/http.server.ts). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retry = actionHeaders.get('Retry-After')
+  return retry ? { 'Retry-After': retry } : new Headers()
+}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await redirectIfSignedIn(request, context, params.slug)
@@ -44,6 +50,13 @@ export default function Login() {
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
         <FormMessage result={result} />
+        {result && !result.ok && result.formError === 'auth.signIn.locked' ? (
+          <p>
+            <Link to={`${base}/unlock`} data-testid="unlock-link">
+              {t('auth.signIn.unlockLink')}
+            </Link>
+          </p>
+        ) : null}
         <Field
           name="identifier"
           label="field.identifier"

@@ -51,6 +51,11 @@ export const POLICY: Record<Action, Rule[]> = {
   'platform.moderate': [{ role: Role.REVIEWER, reach: 'self' }, ...ADMINS],
 }
 
+/* MEMBER (a self-registered account, ADR 0015) appears in no rule above on purpose: browsing,
+ * rating, commenting and collecting need only a signed-in actor (app/services/engagement/), and
+ * upload rights come from TEACHER, granted by an admin's 教师认证, an invitation or import, or a
+ * platform that opens teacher registration. */
+
 /** Roles a platform admin may hand out; the marketplace and province-wide roles are kept
  * for province admins so that a county cannot appoint its own regulator. */
 const PROVINCE_ONLY_ROLES: Role[] = [Role.PROVINCE_ADMIN, Role.REGULATOR, Role.TRADING_OPERATOR]

@@ -8,17 +8,32 @@ import { dispatchOutbox, enqueueJob } from '~/services/jobs/outbox.server.ts'
 import { memoryOutbox } from '~/services/messages/send-message.server.ts'
 import { addJob, queue } from '../../workers/queue.ts'
 import { startWorkers } from '../../workers/runner.ts'
+import { Browser, startTestServer } from '../factories/http.ts'
 import { DEMO_PASSWORD, PHONES, seedDemo } from '../factories/index.ts'
 
 let workers: ReturnType<typeof startWorkers>
+let server: Awaited<ReturnType<typeof startTestServer>>
 beforeAll(async () => {
   await seedDemo()
   workers = startWorkers({ concurrency: 1, dispatchEveryMs: 100 })
+  server = await startTestServer()
 })
 afterAll(async () => {
+  await server?.close()
   await workers.stop()
   await queue.close()
 })
+
+/** What a visitor learns from a response, with what differs between any two requests taken
+ * out: the identifier asked about, the CSP nonce, the date and request id. */
+async function answer(res: Response, identifier: string) {
+  const body = (await res.text()).replaceAll(identifier, '<identifier>').replace(/nonce="[^"]*"/g, 'nonce=""')
+  const headers = [...res.headers]
+    .filter(([h]) => !['date', 'x-request-id', 'content-length', 'content-security-policy'].includes(h))
+    .map(([h, v]) => `${h}: ${v}`)
+    .sort()
+  return { status: res.status, headers, body }
+}
 
 async function waitFor<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
   const until = Date.now() + ms
@@ -52,11 +67,25 @@ describe('password reset by a one-time link, through the outbox and the real que
     expect(isAppError(again) && again.messageKey).toBe('auth.reset.invalidToken')
   })
 
-  it('says nothing about unknown accounts and sends nothing', async () => {
-    const n = memoryOutbox.length
-    await requestPasswordReset({ identifier: '13999999999' })
+  it('answers a known and an unknown account alike (status, page, headers) and sends to the known one only', async () => {
+    const b = new Browser(server.base, { 'x-forwarded-for': '198.51.100.90' })
+    const token = await b.csrfToken('/p/liling/forgot-password')
+    const unknownPhone = '13999999999'
+    const known = await b.post('/p/liling/forgot-password', { _csrf: token, identifier: PHONES.lilingTeacher2 })
+    const unknown = await b.post('/p/liling/forgot-password', { _csrf: token, identifier: unknownPhone })
+    const [a, u] = [await answer(known, PHONES.lilingTeacher2), await answer(unknown, unknownPhone)]
+    expect(a.status).toBe(200)
+    expect(a.body).toContain('如果该账号存在，重置链接已发送')
+    expect(u).toEqual(a)
+
+    // Only the known account is sent a link, and only it has a token and an audit entry.
+    const msg = await waitFor(() => memoryOutbox.find((m) => m.to === PHONES.lilingTeacher2))
+    expect(msg.body).toContain('/p/liling/reset-password?token=')
     await new Promise((r) => setTimeout(r, 300))
-    expect(memoryOutbox.length).toBe(n)
+    expect(memoryOutbox.filter((m) => m.to === unknownPhone)).toHaveLength(0)
+    const requests = await prisma.auditLog.findMany({ where: { action: 'auth.password_reset_request' } })
+    expect(requests.some((r) => r.ip === '198.51.100.90')).toBe(true)
+    expect(await prisma.jobOutbox.count({ where: { payload: { path: ['to'], equals: unknownPhone } } })).toBe(0)
   })
 })
 

@@ -1,3 +1,76 @@
 import type { zhCNAuth } from './zh-CN.auth.ts'
 
-export const enAuth: Record<keyof typeof zhCNAuth, string> = {}
+export const enAuth: Record<keyof typeof zhCNAuth, string> = {
+  'role.MEMBER': 'Member',
+  'auth.field.code': 'Verification code',
+  'auth.code.required': 'Please enter the verification code.',
+  'auth.code.invalid': 'The verification code is wrong or has expired.',
+  'auth.signIn.locked':
+    'Too many sign-in attempts for this account from your network: it is locked here for about {minutes} minutes. If this is your account, you can unlock it with a code.',
+  'auth.signIn.slowDown': 'Too many sign-in attempts from your network. Try again in {seconds} seconds.',
+  'auth.signIn.unlockLink': 'Unlock with a code',
+  'auth.unlock.title': 'Unlock sign-in',
+  'auth.unlock.intro':
+    'After too many wrong passwords from one network, an account is locked on that network only. Enter the account’s mobile number or e-mail to get a code, and enter it here to unlock.',
+  'auth.unlock.send': 'Send code',
+  'auth.unlock.sent': 'If the account exists, a code has been sent. It is valid for {minutes} minutes.',
+  'auth.unlock.submit': 'Unlock',
+  'auth.unlock.done': 'Sign-in is unlocked on this network. Please sign in again.',
+  'auth.unlock.message.subject': '[Education Resource Cloud] Unlock code',
+  'auth.unlock.message.body':
+    'Your unlock code is {code}, valid for {minutes} minutes. Do not share it. Someone on one network entered wrong passwords for your account; if it was not you, consider changing your password.',
+  'auth.register.sendCode': 'Get code',
+  'auth.register.codeSent':
+    'If this mobile number or e-mail can be registered, a code has been sent. It is valid for {minutes} minutes.',
+  'auth.register.closed':
+    'This platform does not take registrations. Please ask your school or platform administrator for an account.',
+  'auth.register.memberNote':
+    'Members browse, rate, comment on and collect resources. Uploading needs teacher certification, confirmed by your school or platform administrator.',
+  'auth.register.teacherNote': 'This platform takes teacher registrations: you can upload as soon as you register.',
+  'auth.register.wantsTeacher': 'I am a teacher: request teacher certification',
+  'auth.register.message.subject': '[Education Resource Cloud] Registration code',
+  'auth.register.message.body':
+    'Your registration code is {code}, valid for {minutes} minutes. Do not share it. If you did not ask for it, ignore this message.',
+  'auth.register.message.taken':
+    'Someone tried to register with this mobile number or e-mail, but it already has an account, so no code was sent. If it was you, sign in (you can reset a forgotten password on the sign-in page); otherwise ignore this message.',
+  'auth.teacher.title': 'Teacher certification',
+  'auth.teacher.intro':
+    'Once certified you can upload resources on {name}. Your school or platform administrator checks that you teach.',
+  'auth.teacher.note': 'Anything to add (optional: grades taught, staff number)',
+  'auth.teacher.submit': 'Request certification',
+  'auth.teacher.requested': 'Your request has been sent. An administrator will confirm it.',
+  'auth.teacher.already': 'You are already a teacher on this platform.',
+  'auth.teacher.pending': 'Your request is waiting for confirmation.',
+  'auth.teacher.notHere': 'You can request certification on your own platform or a school below it only.',
+  'auth.teacher.alreadyDecided': 'This request has already been decided.',
+  'auth.teacher.history': 'My requests',
+  'auth.teacher.status.PENDING': 'Waiting',
+  'auth.teacher.status.APPROVED': 'Confirmed',
+  'auth.teacher.status.DECLINED': 'Declined',
+  'auth.admin.title': 'Registration and teacher certification',
+  'auth.admin.link': 'Registration and teacher certification',
+  'auth.admin.pendingCount': '{n} waiting',
+  'auth.admin.mode': 'Self-registration',
+  'auth.registration.mode.OFF': 'Off: no self-registration',
+  'auth.registration.mode.MEMBERS': 'Members: browse, rate, comment, collect; teachers upload once certified',
+  'auth.registration.mode.OPEN_TEACHERS': 'Open teacher registration: new accounts are teachers and may upload',
+  'auth.registration.saved': 'Registration setting saved.',
+  'auth.registration.badMode': 'Please choose a valid registration setting.',
+  'auth.admin.pending': 'Teacher certification requests',
+  'auth.admin.none': 'No requests are waiting.',
+  'auth.admin.decided': 'Recently decided',
+  'auth.admin.approve': 'Confirm as teacher',
+  'auth.admin.decline': 'Decline',
+  'auth.admin.approved': 'Confirmed as a teacher, with upload rights.',
+  'auth.admin.declined': 'Declined.',
+  'auth.admin.col.applicant': 'Applicant',
+  'auth.admin.col.school': 'School',
+  'auth.admin.col.subjects': 'Subjects',
+  'auth.admin.col.note': 'Note',
+  'auth.admin.col.requestedAt': 'Requested',
+  'auth.admin.col.status': 'Status',
+  'audit.auth.unlock_request': 'Unlock code requested',
+  'audit.auth.unlock': 'Sign-in unlocked',
+  'audit.role.request': 'Teacher certification requested',
+  'audit.role.decline': 'Teacher certification declined',
+}

@@ -143,7 +143,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   'auth.disabled': 'This account is disabled. Please contact your platform administrator.',
   'auth.signInRequired': 'Please sign in first.',
   'auth.signedOut': 'You have signed out.',
-  'auth.identifierTaken': 'This mobile number or e-mail is already registered.',
   'auth.demoHint': 'Demo accounts are listed in the README and printed at start-up.',
   'validation.required': 'Required.',
   'validation.identifier': 'Enter an 11-digit mobile number or a valid e-mail address.',

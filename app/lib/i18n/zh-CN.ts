@@ -141,7 +141,6 @@ export const zhCN = {
   'auth.disabled': '该账号已停用，请联系平台管理员。',
   'auth.signInRequired': '请先登录。',
   'auth.signedOut': '您已退出登录。',
-  'auth.identifierTaken': '该手机号或邮箱已注册。',
   'auth.demoHint': '演示账号见 README 或启动时的输出。',
   'validation.required': '此项为必填。',
   'validation.identifier': '请输入 11 位手机号或有效的邮箱地址。',

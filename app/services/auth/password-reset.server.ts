@@ -7,11 +7,11 @@ import { writeAudit } from '../audit.server.ts'
 import { enqueueJob } from '../jobs/outbox.server.ts'
 import { identifierWhere, parseIdentifier } from './identifier.server.ts'
 import { checkPasswordPolicy, hashPassword } from './password.server.ts'
-import { isBlocked, recordHit } from './rate-limit.server.ts'
+import { limiter, take } from './rate-limit.server.ts'
 import { destroyUserSessions } from './sessions.server.ts'
 
 const TOKEN_TTL_MS = 30 * 60 * 1000
-const REQUEST_LIMIT = { max: 5, windowSeconds: 3600 }
+const REQUEST_LIMIT = { points: 5, duration: 3600 }
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 
 /**
@@ -21,9 +21,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 export async function requestPasswordReset(input: { identifier: string; ip?: string; requestId?: string }) {
   const id = parseIdentifier(input.identifier)
   if (!id) throw validation({ identifier: 'validation.identifier' })
-  const key = `${id.kind}:${id.value}`
-  if (await isBlocked('reset', key, REQUEST_LIMIT)) return
-  await recordHit('reset', key, REQUEST_LIMIT)
+  // Counted atomically before anything else; over the limit, nothing is sent (the answer is the same).
+  if (!(await take(limiter('reset', REQUEST_LIMIT), `${id.kind}:${id.value}`)).ok) return
 
   const user = await prisma.user.findUnique({
     where: identifierWhere(id),

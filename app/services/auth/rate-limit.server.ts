@@ -1,25 +1,61 @@
 /**
- * Fixed-window failure counters in Redis. Sign-in is refused once an account or an IP has
- * reached the configured number of failures in the window, even with the right password,
- * so guessing cannot go on by luck of timing.
+ * Counters for throttling, on Redis through rate-limiter-flexible's RateLimiterRedis. Every
+ * `consume`, `penalty` and `reward` is one atomic Lua script (SET NX EX, INCRBY, PTTL), so of
+ * fifty requests arriving at once each gets its own count: no read-then-write race lets a burst
+ * past a limit. Keys live under REDIS_PREFIX (`<prefix>:rl:<name>:<key>`), so deployments and
+ * test files sharing one Redis never collide. A Redis outage fails closed: the request errors.
  */
-import { redis, redisKey } from '~/lib/redis.server.ts'
+import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible'
 
-export type Limit = { max: number; windowSeconds: number }
-
-export async function isBlocked(scope: string, id: string, limit: Limit): Promise<number | null> {
-  const key = redisKey('rl', scope, id)
-  const [count, ttl] = await Promise.all([redis.get(key), redis.ttl(key)])
-  return Number(count ?? 0) >= limit.max ? Math.max(ttl, 1) : null
+export type LimiterSpec = {
+  /** Points a key may take in `duration` seconds. */
+  points: number
+  duration: number
+  /** Once over the limit, the key stays refused this long (seconds), counted from that moment. */
+  blockDuration?: number
 }
 
-export async function recordHit(scope: string, id: string, limit: Limit) {
-  const key = redisKey('rl', scope, id)
-  const n = await redis.incr(key)
-  if (n === 1) await redis.expire(key, limit.windowSeconds)
-  return n
+const made = new Map<string, RateLimiterRedis>()
+
+/** The limiter `name` with this spec (made once per process; it holds no state of its own).
+ * The Redis client is loaded on first use, so that importing a service that throttles (as unit
+ * tests do) opens no connection. */
+export async function limiter(name: string, spec: LimiterSpec): Promise<RateLimiterRedis> {
+  const { redis, redisKey } = await import('~/lib/redis.server.ts')
+  const keyPrefix = redisKey('rl', name)
+  const id = `${keyPrefix}|${spec.points}|${spec.duration}|${spec.blockDuration ?? 0}`
+  let l = made.get(id)
+  if (!l) {
+    // No in-memory blocking: a lock lifted in one process (an unlock code) must be lifted in all.
+    l = new RateLimiterRedis({ storeClient: redis, keyPrefix, ...spec })
+    made.set(id, l)
+  }
+  return l
 }
 
-export async function clearHits(scope: string, id: string) {
-  await redis.del(redisKey('rl', scope, id))
+/** A refusal from the limiter (as opposed to a Redis error, which is rethrown). */
+function isRefusal(e: unknown): e is RateLimiterRes {
+  return !(e instanceof Error) && typeof (e as RateLimiterRes | null)?.msBeforeNext === 'number'
+}
+
+export type Taken = { ok: true; consumed: number } | { ok: false; retryAfterSeconds: number }
+
+/** Takes `points` from `key`, atomically. `customDuration` sets the window of a key it creates. */
+export async function take(
+  limiterOf: RateLimiterRedis | Promise<RateLimiterRedis>,
+  key: string,
+  opts: { points?: number; customDuration?: number } = {},
+): Promise<Taken> {
+  const l = await limiterOf
+  try {
+    const res = await l.consume(
+      key,
+      opts.points ?? 1,
+      opts.customDuration ? { customDuration: opts.customDuration } : {},
+    )
+    return { ok: true, consumed: res.consumedPoints }
+  } catch (e) {
+    if (isRefusal(e)) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) }
+    throw e
+  }
 }

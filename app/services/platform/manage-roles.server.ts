@@ -1,4 +1,4 @@
-import { prisma, Role, UserStatus } from '~/lib/db.server.ts'
+import { prisma, Role, UserStatus, type Tx } from '~/lib/db.server.ts'
 import { forbidden, notFound, validation } from '~/lib/errors.ts'
 import { parseIdentifier, identifierWhere } from '../auth/identifier.server.ts'
 import { destroyUserSessions } from '../auth/sessions.server.ts'
@@ -27,26 +27,39 @@ export async function grantRole(
   if (!id) throw validation({ identifier: 'validation.identifier' })
   const user = await prisma.user.findUnique({ where: identifierWhere(id), select: { id: true } })
   if (!user) throw validation({ identifier: 'validation.userNotFound' })
-  await prisma.$transaction(async (tx) => {
-    await tx.roleAssignment.upsert({
-      where: { userId_platformId_role: { userId: user.id, platformId: platform.id, role } },
-      create: { userId: user.id, platformId: platform.id, role, grantedById: actor.userId },
-      update: {},
-    })
-    await writeAudit(
-      {
-        action: 'role.grant',
-        actorId: actor.userId,
-        platformId: platform.id,
-        targetType: 'User',
-        targetId: user.id,
-        ip: meta.ip,
-        requestId: meta.requestId,
-        data: { role },
-      },
-      tx,
-    )
+  await prisma.$transaction((tx) => grantRoleInTx(tx, actor, { platform, userId: user.id, role }, meta))
+}
+
+/** Grants a role inside the caller's transaction (e.g. confirming a teacher-certification request
+ * together with its status), with the same checks and the same `role.grant` audit entry. */
+export async function grantRoleInTx(
+  tx: Tx,
+  actor: Actor | null,
+  input: { platform: { id: string; path: string }; userId: string; role: Role },
+  meta: Meta = {},
+  data: Record<string, string> = {},
+) {
+  const { platform, userId, role } = input
+  assertCan(actor, 'role.grant', platform)
+  if (!canGrantRole(actor, role, platform)) throw forbidden()
+  await tx.roleAssignment.upsert({
+    where: { userId_platformId_role: { userId, platformId: platform.id, role } },
+    create: { userId, platformId: platform.id, role, grantedById: actor.userId },
+    update: {},
   })
+  await writeAudit(
+    {
+      action: 'role.grant',
+      actorId: actor.userId,
+      platformId: platform.id,
+      targetType: 'User',
+      targetId: userId,
+      ip: meta.ip,
+      requestId: meta.requestId,
+      data: { ...data, role },
+    },
+    tx,
+  )
 }
 
 export async function revokeRole(actor: Actor | null, input: { assignmentId: string }, meta: Meta = {}) {
