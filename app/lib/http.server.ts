@@ -23,8 +23,9 @@ export function throwAsResponse(e: unknown): never {
 export function actionFailure(e: unknown) {
   if (isAppError(e)) {
     if (e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND') throw new Response(e.messageKey, { status: e.status })
-    const headers: HeadersInit =
-      e.code === 'RATE_LIMITED' ? { 'Retry-After': String(Number(e.params.minutes ?? 1) * 60) } : {}
+    // Throttles say how long in seconds where they know it (sign-in delays), else in minutes.
+    const retryAfter = e.params.seconds !== undefined ? Number(e.params.seconds) : Number(e.params.minutes ?? 1) * 60
+    const headers: HeadersInit = e.code === 'RATE_LIMITED' ? { 'Retry-After': String(Math.max(1, retryAfter)) } : {}
     return data<ActionFailure>(
       { ok: false, formError: e.messageKey, formErrorParams: e.params, fieldErrors: e.fields },
       { status: e.status, headers },

@@ -18,6 +18,7 @@ export const platformPublicSelect = {
   primaryColor: true,
   accentColor: true,
   bannerText: true,
+  registrationMode: true,
 } as const
 
 export function findPlatformBySlug(slug: string) {

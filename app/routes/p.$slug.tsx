@@ -23,6 +23,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       admin: can(actor, 'platform.admin', platform),
       audit: can(actor, 'platform.audit.read', platform),
       signedIn: !!actor,
+      // Self-registration and 教师认证 (ADR 0015): a member of this platform may ask to be a teacher.
+      register: platform.registrationMode !== 'OFF',
+      teacherCertification: !!actor?.roles.some((r) => r.role === 'MEMBER' && r.platformId === platform.id),
     },
   }
 }
@@ -44,6 +47,7 @@ function Shell({ children }: { children: React.ReactNode }) {
     { to: `${base}/upload`, label: t('nav.upload'), show: nav.upload },
     { to: `${base}/review`, label: t('nav.review'), show: nav.review },
     { to: `${base}/me`, label: t('nav.mySpace'), show: nav.signedIn },
+    { to: `${base}/teacher-certification`, label: t('auth.teacher.title'), show: nav.teacherCertification },
     { to: `${base}/admin`, label: t('nav.admin'), show: nav.admin },
     { to: `${base}/audit`, label: t('audit.title'), show: nav.audit },
   ].filter((i) => i.show)
@@ -109,7 +113,7 @@ function Shell({ children }: { children: React.ReactNode }) {
             ) : (
               <>
                 <Link to={`${base}/login?redirectTo=${encodeURIComponent(location.pathname)}`}>{t('nav.signIn')}</Link>
-                <Link to={`${base}/register`}>{t('nav.register')}</Link>
+                {nav.register && <Link to={`${base}/register`}>{t('nav.register')}</Link>}
               </>
             )}
           </div>

@@ -9,8 +9,15 @@ export type AuditAction =
   | 'auth.password_change'
   | 'auth.password_reset_request'
   | 'auth.password_reset'
+  /** An unlock code was sent to an account's phone or e-mail (ADR 0015). */
+  | 'auth.unlock_request'
+  /** The owner lifted the sign-in lock of the account from one address with that code. */
+  | 'auth.unlock'
   | 'role.grant'
   | 'role.revoke'
+  /** A member asked for 教师认证 on a platform; a confirmation is a `role.grant`. */
+  | 'role.request'
+  | 'role.decline'
   | 'user.disable'
   | 'user.enable'
   | 'platform.update'

@@ -37,7 +37,8 @@ import type { StorageDriver } from '../../storage/types.ts'
 import { objectKeys } from '../../storage/keys.ts'
 import { mediaUrlsIn } from '../factories/media-fixture.ts'
 import { FIXTURES } from '../fixtures/generate.ts'
-import type { Browser, startTestServer } from '../factories/http.ts'
+import { Browser, type startTestServer } from '../factories/http.ts'
+import { DEMO_PASSWORD, PHONES } from '../factories/index.ts'
 import {
   leftAfterCleanup,
   settled,
@@ -166,6 +167,14 @@ describe('uploads and processing on S3', () => {
     const offset = Number(head.headers.get('upload-offset'))
     expect(offset).toBeGreaterThan(0)
     expect(offset).toBeLessThan(bytes.length)
+    // Mid-upload, @tus/s3-store's bookkeeping sits beside the original's key (<key>.info), where
+    // the listing below (and the refusal test's) looks for it.
+    const original = objectKeys.original({
+      platformId: (await prisma.platform.findUniqueOrThrow({ where: { slug: 'liling' } })).id,
+      resourceId: started.resourceId!,
+      fileId: started.fileId!,
+    })
+    expect(await listKeys(`${original}`)).toContain(`${original}.info`)
     const second = await tusUpload(teacher, bytes, bytes.length, meta, { uploadUrl: url, chunkSize: 5 * 1024 * 1024 })
     expect(second).toMatchObject({ ok: true })
     const f = await settled(started.fileId!)
@@ -195,6 +204,26 @@ describe('uploads and processing on S3', () => {
     expect((await fetch(`${server.base}/media/${forged}/hls/master.m3u8`, withSession())).status).toBe(403)
     // Without the session it was made for, the same link opens nothing.
     expect((await fetch(`${server.base}/media/${token}/hls/master.m3u8`)).status).toBe(403)
+  })
+
+  it('a download, clicked as a user clicks it, is a presigned link to the bucket that gives the very bytes', async () => {
+    const file = path.join(FIXTURES, 'lesson.pdf')
+    const bytes = fs.readFileSync(file)
+    const { started } = await uploadFile(teacher, 'liling', file, '下载测试讲义.pdf')
+    const f = await settled(started.fileId!)
+    expect(f.status).toBe('READY')
+    const res = await teacher.get(`/p/liling/r/${f.resourceId}/download`)
+    expect(res.status).toBe(302)
+    const location = new URL(res.headers.get('location')!)
+    expect(location.host).toBe(`127.0.0.1:${S3.port}`)
+    const got = await fetch(location)
+    expect(got.status).toBe(200)
+    expect(sha(Buffer.from(await got.arrayBuffer()))).toBe(sha(bytes))
+    expect(decodeURIComponent(got.headers.get('content-disposition') ?? '')).toContain('下载测试讲义.pdf')
+    // Another county's teacher: the draft does not exist for her, and neither does its download.
+    const stranger = new Browser(server.base)
+    await stranger.signIn('xiangtanxian', PHONES.xiangtanxianTeacher, DEMO_PASSWORD)
+    expect((await stranger.get(`/p/liling/r/${f.resourceId}/download`)).status).toBe(404)
   })
 
   it('refused input leaves nothing in the bucket, not even tus bookkeeping', async () => {

@@ -21,7 +21,6 @@ import { AppError, forbidden, notFound, validation } from '~/lib/errors.ts'
 import { translator, type Locale, type MessageKey } from '~/lib/i18n/index.ts'
 import { writeAudit } from '../audit.server.ts'
 import { enqueueJob } from '../jobs/outbox.server.ts'
-import { writeAuthAudit } from './auth-audit.server.ts'
 import { identifierWhere, parseIdentifier, type Identifier } from './identifier.server.ts'
 import { checkPasswordPolicy, hashPassword } from './password.server.ts'
 import { checkCode, claimCode, CODE_TTL_MINUTES, issueCode, throttleCodeRequest } from './verification-code.server.ts'
@@ -193,7 +192,7 @@ export async function registerUser(input: RegisterInput) {
           data: { userId: user.id, platformId: platform.id, schoolName, subjects },
           select: { id: true },
         })
-        await writeAuthAudit(
+        await writeAudit(
           {
             action: 'role.request',
             actorId: user.id,

@@ -11,7 +11,6 @@ import type { MessageKey } from '~/lib/i18n/index.ts'
 import { writeAudit } from '../audit.server.ts'
 import { assertCan, canGrantRole, isWithin, type Actor } from '../authorization.server.ts'
 import { grantRoleInTx } from '../platform/manage-roles.server.ts'
-import { writeAuthAudit } from './auth-audit.server.ts'
 import { splitSubjects } from './register-user.server.ts'
 
 type Meta = { ip?: string; requestId?: string }
@@ -80,7 +79,7 @@ export async function requestTeacherCertification(
       },
       select: { id: true },
     })
-    await writeAuthAudit(
+    await writeAudit(
       {
         action: 'role.request',
         actorId: actor.userId,
@@ -162,7 +161,7 @@ export async function decideTeacherRequest(
         teacherRequestId: request.id,
       })
     else
-      await writeAuthAudit(
+      await writeAudit(
         {
           action: 'role.decline',
           actorId: actor.userId,

@@ -8,7 +8,7 @@ import { prisma, UserStatus, VerificationPurpose } from '~/lib/db.server.ts'
 import { AppError, validation } from '~/lib/errors.ts'
 import { translator, type Locale } from '~/lib/i18n/index.ts'
 import { enqueueJob } from '../jobs/outbox.server.ts'
-import { writeAuthAudit } from './auth-audit.server.ts'
+import { writeAudit } from '../audit.server.ts'
 import { identifierWhere, parseIdentifier, type Identifier } from './identifier.server.ts'
 import { clearSignInPair, throttleAccount } from './sign-in-throttle.server.ts'
 import { checkCode, claimCode, CODE_TTL_MINUTES, issueCode, throttleCodeRequest } from './verification-code.server.ts'
@@ -44,7 +44,7 @@ export async function requestUnlockCode(input: { identifier: string } & Meta) {
       },
       `otp:${codeId}`,
     )
-    await writeAuthAudit(
+    await writeAudit(
       {
         action: 'auth.unlock_request',
         actorId: user.id,
@@ -67,7 +67,7 @@ export async function unlockWithCode(input: { identifier: string; code: string }
   if (!user) throw invalid()
   await prisma.$transaction(async (tx) => {
     if (!(await claimCode(tx, codeId))) throw invalid()
-    await writeAuthAudit(
+    await writeAudit(
       {
         action: 'auth.unlock',
         actorId: user.id,

@@ -181,7 +181,13 @@ export function platformNameMap() {
 /** A result's picture: a token for that one object (never its file's other derivatives). */
 export function thumbUrl(thumb: ResourceDocument['thumb']) {
   if (!thumb) return null
-  return thumbLink(thumb.prefix + thumb.file)
+  try {
+    return thumbLink(thumb.prefix + thumb.file)
+  } catch {
+    // Not a poster, first page or image size (an index written by older code): no picture
+    // rather than a token for something else, and the results still show.
+    return null
+  }
 }
 
 export type SearchHit = {
