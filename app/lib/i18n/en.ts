@@ -4,6 +4,8 @@ import { enReview } from './en.review.ts'
 import { enCatalogue } from './en.catalogue.ts'
 import { enAuth } from './en.auth.ts'
 import { enSecurity } from './en.security.ts'
+import { enAdmin } from './en.admin.ts'
+import { enDaily } from './en.daily.ts'
 
 export const en: Record<keyof typeof zhCN, string> = {
   'app.name': 'Education Resource Cloud',
@@ -194,4 +196,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   ...enReview,
   ...enAuth,
   ...enSecurity,
+  ...enAdmin,
+  ...enDaily,
 }

@@ -4,6 +4,8 @@ import { zhCNReview } from './zh-CN.review.ts'
 import { zhCNCatalogue } from './zh-CN.catalogue.ts'
 import { zhCNAuth } from './zh-CN.auth.ts'
 import { zhCNSecurity } from './zh-CN.security.ts'
+import { zhCNAdmin } from './zh-CN.admin.ts'
+import { zhCNDaily } from './zh-CN.daily.ts'
 
 export const zhCN = {
   'app.name': '教育资源云',
@@ -192,4 +194,6 @@ export const zhCN = {
   ...zhCNReview,
   ...zhCNAuth,
   ...zhCNSecurity,
+  ...zhCNAdmin,
+  ...zhCNDaily,
 } as const
