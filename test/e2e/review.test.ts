@@ -208,7 +208,9 @@ describe('review: the reject path', () => {
     const anon = await browser.newContext()
     expect((await (await anon.newPage()).goto(`${BASE}/p/liling/r/${resourceId}`))?.status()).toBe(404)
     await teacher.page.goto(`${BASE}/p/liling/resources?q=${encodeURIComponent('课间操录像')}`)
-    expect(await teacher.page.locator(`[data-testid=result][data-id="${resourceId}"]`).count()).toBe(0)
+    await teacher.page.getByTestId('result-count').waitFor() // the search ran (not an error page)…
+    expect(await teacher.page.getByTestId('search-error').count()).toBe(0)
+    expect(await teacher.page.locator(`[data-testid=result][data-id="${resourceId}"]`).count()).toBe(0) // …without it
     for (const who of [teacher, reviewer]) {
       expect(who.errors).toEqual([])
       await who.ctx.close()

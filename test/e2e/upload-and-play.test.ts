@@ -6,6 +6,7 @@
  * test-results/e2e/1x-*.png.
  */
 import path from 'node:path'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { FIXTURES } from '../fixtures/generate.ts'
@@ -333,9 +334,17 @@ describe('upload, process, play', () => {
           .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
       )
       .toBeGreaterThan(300)
-    await expect(
-      page.locator('[data-testid=image-viewer] img').evaluate((img: HTMLImageElement) => img.currentSrc),
-    ).resolves.toMatch(/\.webp$/)
+    const shownSrc = await page
+      .locator('[data-testid=image-viewer] img')
+      .evaluate((img: HTMLImageElement) => img.currentSrc)
+    expect(shownSrc).toMatch(/\.webp$/)
+    // The image the page shows carries no EXIF (the upload had GPS coordinates in it).
+    const shown = await page.request.get(shownSrc)
+    expect(shown.status()).toBe(200)
+    const shownMeta = await sharp(await shown.body()).metadata()
+    expect(shownMeta.format).toBe('webp')
+    expect(shownMeta.exif).toBeUndefined()
+    expect((await sharp(path.join(FIXTURES, 'photo-gps.jpg')).metadata()).exif).toBeDefined()
     await shot(page, '17a-image-viewer')
 
     await waitReady(page, audio, '[data-testid=audio-player]')

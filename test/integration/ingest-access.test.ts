@@ -147,6 +147,10 @@ describe('a step over its time limit', () => {
     expect(transcode.status).toBe('FAILED')
     expect(transcode.errorKey).toBe('media.error.timeout')
     expect(transcode.attempts).toBe(3)
+    // Killed at its limit, not left to finish: the last attempt ended soon after its 5 s.
+    const killedMs = transcode.finishedAt!.getTime() - transcode.startedAt!.getTime()
+    expect(killedMs).toBeGreaterThanOrEqual(4_900)
+    expect(killedMs, `the timed-out attempt ran ${killedMs} ms`).toBeLessThan(8_000)
     expect(f.resource.status).toBe('FAILED')
     const scratch = fs.existsSync(workDir())
       ? fs.readdirSync(workDir()).filter((n) => n.startsWith(`${process.pid}-`))
@@ -168,7 +172,10 @@ describe('a step over its time limit', () => {
     const again = await settled(f.id, 110_000)
     expect(again.status).toBe('READY')
     expect(again.resource.status).toBe('DRAFT')
-    expect(again.steps.find((x) => x.name === 'transcode')).toMatchObject({ status: 'DONE', run: 2 })
+    const whole = again.steps.find((x) => x.name === 'transcode')!
+    expect(whole).toMatchObject({ status: 'DONE', run: 2 })
+    const wholeMs = whole.finishedAt!.getTime() - whole.startedAt!.getTime()
+    expect(killedMs, `a whole transcode took ${wholeMs} ms`).toBeLessThan(wholeMs) // (so the limit really cut it short)
     expect(await prisma.auditLog.count({ where: { action: 'resource.processing_retry', targetId: f.id } })).toBe(1)
   })
 })

@@ -48,7 +48,10 @@ describe('video', () => {
     expect(master).toMatch(/CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/)
     const variant = await new Response((await storage.get(hls.key + '720p/index.m3u8')) as never).text()
     const durations = [...variant.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]))
-    expect(durations.slice(0, -1).every((d) => d >= 3.9 && d <= 6.1)).toBe(true)
+    // The 12 s source in segments of 4–6 s (the last may be shorter): at least two, covering it all.
+    expect(durations.length, variant).toBeGreaterThanOrEqual(2)
+    expect(durations.reduce((a, b) => a + b, 0)).toBeCloseTo(12, 0)
+    expect(durations.slice(0, -1).filter((d) => d < 3.9 || d > 6.1)).toEqual([])
     const sb = f.derivatives.find((d) => d.name === 'storyboard')!
     const vtt = await new Response((await storage.get(sb.key + 'storyboard.vtt')) as never).text()
     expect(vtt).toMatch(/sheet-001\.jpg#xywh=0,0,160,90/)

@@ -174,7 +174,7 @@ describe('uploads and processing on S3', () => {
       resourceId: started.resourceId!,
       fileId: started.fileId!,
     })
-    expect(await listKeys(`${original}`)).toContain(`${original}.info`)
+    expect(await listKeys(original)).toContain(`${original}.info`)
     const second = await tusUpload(teacher, bytes, bytes.length, meta, { uploadUrl: url, chunkSize: 5 * 1024 * 1024 })
     expect(second).toMatchObject({ ok: true })
     const f = await settled(started.fileId!)
