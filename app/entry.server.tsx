@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream'
+import { Transform, type TransformCallback } from 'node:stream'
 import {
   createReadableStreamFromReadable,
   type AppLoadContext,
@@ -12,6 +12,23 @@ import { logger } from '~/lib/logger.server.ts'
 import { NonceContext } from '~/components/nonce.tsx'
 
 const ABORT_DELAY = 5_000
+
+/**
+ * Drops NUL bytes from the rendered HTML. React 18.3's streaming renderer flushes unused zero
+ * bytes of its 2 KB buffer when a 3-byte character (any Chinese one) does not fit at the
+ * buffer's end (facebook/react#24985, #31134), so Chinese pages showed "字幕的\0\0开始".
+ * 0x00 never occurs inside a UTF-8 sequence and has no place in HTML, so removing it is safe;
+ * test/integration/html-integrity.test.ts checks the pages.
+ */
+class StripNul extends Transform {
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+    if (chunk.indexOf(0) === -1) return done(null, chunk)
+    const out = Buffer.allocUnsafe(chunk.length)
+    let n = 0
+    for (const byte of chunk) if (byte !== 0) out[n++] = byte
+    done(null, out.subarray(0, n))
+  }
+}
 export const streamTimeout = ABORT_DELAY
 
 export const handleError: HandleErrorFunction = (error, { request }) => {
@@ -41,7 +58,7 @@ export default function handleRequest(
         nonce,
         [readyEvent]() {
           shellRendered = true
-          const body = new PassThrough()
+          const body = new StripNul()
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
           resolve(
             new Response(createReadableStreamFromReadable(body), {
