@@ -25,8 +25,9 @@ describe('Content-Security-Policy', () => {
     const csp = res!.headers()['content-security-policy'] ?? ''
     expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/)
     await signIn(page, BASE, '13800000033')
-    // Client-side navigation (Remix's hydrated router) and a search with suggestions.
-    await page.goto(`${BASE}/p/liling/resources`)
+    // Client-side navigation through the hydrated router (a click, not a page load), then a search.
+    await page.getByRole('navigation').getByRole('link', { name: '资源', exact: true }).click()
+    await page.waitForURL(/\/p\/liling\/resources/)
     await page.getByTestId('search-input').fill('勾股定理')
     await page.keyboard.press('Enter')
     await page.waitForURL(/q=/)
