@@ -121,7 +121,8 @@ export async function resourceDocuments(ids: string[]): Promise<{ docs: Resource
         curriculum: { select: { nodeId: true } },
         knowledgePoints: { select: { knowledgePoint: { select: { name: true } } } },
         files: {
-          where: { status: 'READY' },
+          // A file of a pending revision (a subtitle or replacement not yet approved) is not published.
+          where: { status: 'READY', revisionId: null },
           select: {
             id: true,
             role: true,

@@ -1,7 +1,9 @@
 /**
  * /p/:slug/api/resources/:id — what the upload and resource pages poll (processing status),
- * and the small writes they make without leaving the page: metadata, retry, the review workflow
- * (submit, recommend, takedown, restore; decisions are made on the review page), rating,
+ * and the small writes they make without leaving the page: metadata (on a published resource
+ * whose platform reviews changes: into its pending revision), retry, the review workflow
+ * (submit, submit or withdraw a revision, recommend, takedown, restore; decisions are made on
+ * the review page), rating,
  * comments and their reports and moderation, collecting.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
@@ -17,9 +19,11 @@ import { retryProcessing } from '~/services/media/retry-processing.server.ts'
 import { loadResourceForActor } from '~/services/resources/access.server.ts'
 import { updateDraft } from '~/services/resources/update-draft.server.ts'
 import {
+  discardRevision,
   recommendResource,
   restoreResource,
   submitResource,
+  submitRevision,
   takedownResource,
 } from '~/services/review/workflow.server.ts'
 import { arrangeFeatured, selectIntoFeatured } from '~/services/review/featured.server.ts'
@@ -52,8 +56,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const meta = requestMeta(context)
   try {
     switch (form.get('intent')) {
-      case 'meta':
-        await updateDraft(
+      case 'meta': {
+        const saved = await updateDraft(
           actor,
           params.id ?? '',
           {
@@ -84,12 +88,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           } as never,
           meta,
         )
-        return Response.json({ ok: true })
+        return Response.json({ ok: true, ...saved })
+      }
       case 'retry':
         await retryProcessing(actor, formString(form, 'fileId', 60), meta)
         return Response.json({ ok: true })
       case 'submit':
         return Response.json({ ok: true, ...(await submitResource(actor, id, meta)) })
+      case 'submit-revision':
+        return Response.json({ ok: true, ...(await submitRevision(actor, id, meta)) })
+      case 'discard-revision':
+        await discardRevision(actor, id, meta)
+        return Response.json({ ok: true })
       case 'recommend':
         return Response.json({ ok: true, ...(await recommendResource(actor, id, meta)) })
       case 'takedown':

@@ -104,6 +104,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : []
 
 const BUSY = new Set(['UPLOADING', 'PROCESSING'])
+/** Nothing is added to what a reviewer is looking at, nor to a resource taken down. */
+const LOCKED = new Set(['SUBMITTED', 'IN_REVIEW', 'TAKEN_DOWN'])
 
 export default function ResourcePage() {
   const t = useT()
@@ -122,6 +124,12 @@ export default function ResourcePage() {
   }, [busy, revalidator])
 
   const primary = files.find((f) => f.role === 'PRIMARY')
+  // A published resource whose platform reviews changes: edits, a replacement and subtitles go
+  // into its pending revision (shown in the workflow panel) until it is approved.
+  const revision = data.workflow.revision
+  const reviewedEdit = resource.status === 'PUBLISHED' && (resource.platformReviewRequired || !!revision?.open)
+  // Nothing is added to a revision a reviewer has (the services refuse it too).
+  const mayChange = !reviewedEdit || !revision?.open || revision.editable
   return (
     <article className="resource-page">
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: data.jsonLd }} />
@@ -284,37 +292,41 @@ export default function ResourcePage() {
         </section>
       )}
 
-      {canManage && resource.status !== 'DUPLICATE' && (
+      {canManage && resource.status !== 'DUPLICATE' && mayChange && (
         <section className="card">
           <h2>{t('resource.editMeta')}</h2>
           <MetadataForm
             base={base}
             resourceId={resource.id}
-            initial={{
-              title: resource.title,
-              description: resource.description,
-              resourceType: resource.resourceType,
-              curriculumPath: resource.positions[0]?.path ?? [],
-              knowledgePoints: resource.knowledgePoints.map((k) => k.id),
-              keywords: resource.keywords,
-              language: resource.language,
-              intendedUsers: resource.intendedUsers,
-              licence: resource.licence,
-              author: resource.author,
-              provider: resource.provider,
-              version: resource.version,
-              price: resource.priceCents ? String(resource.priceCents / 100) : '',
-            }}
+            reviewedEdit={reviewedEdit}
+            initial={
+              revision?.draft ?? {
+                title: resource.title,
+                description: resource.description,
+                resourceType: resource.resourceType,
+                curriculumPath: resource.positions[0]?.path ?? [],
+                knowledgePoints: resource.knowledgePoints.map((k) => k.id),
+                keywords: resource.keywords,
+                language: resource.language,
+                intendedUsers: resource.intendedUsers,
+                licence: resource.licence,
+                author: resource.author,
+                provider: resource.provider,
+                version: resource.version,
+                price: resource.priceCents ? String(resource.priceCents / 100) : '',
+              }
+            }
           />
         </section>
       )}
 
       {data.isOwner &&
-        (resource.status === 'DRAFT' || resource.status === 'CHANGES_REQUESTED') &&
-        primary?.status === 'READY' && (
+        (resource.status === 'DRAFT' || resource.status === 'CHANGES_REQUESTED' || resource.status === 'PUBLISHED') &&
+        primary?.status === 'READY' &&
+        mayChange && (
           <section className="card" data-testid="replace-file">
             <h2>{t('resource.replaceFile')}</h2>
-            <p className="muted">{t('resource.replaceFileHint')}</p>
+            <p className="muted">{reviewedEdit ? t('review.revision.replaceHint') : t('resource.replaceFileHint')}</p>
             <Uploader
               base={base}
               attachTo={resource.id}
@@ -326,10 +338,10 @@ export default function ResourcePage() {
           </section>
         )}
 
-      {canManage && resource.kind === 'VIDEO' && (
+      {canManage && resource.kind === 'VIDEO' && mayChange && !LOCKED.has(resource.status) && (
         <section className="card" data-testid="add-subtitles">
           <h2>{t('resource.subtitles')}</h2>
-          <p className="muted">{t('resource.addSubtitle')}</p>
+          <p className="muted">{reviewedEdit ? t('review.revision.subtitleHint') : t('resource.addSubtitle')}</p>
           <Uploader
             base={base}
             attachTo={resource.id}

@@ -1,5 +1,6 @@
 /**
- * 审核: the reviewers' queue of this platform (new submissions and recommendations from below),
+ * 审核: the reviewers' queue of this platform (new submissions, changes to published resources
+ * (修改审核) and recommendations from below),
  * filterable by subject and type, oldest first; and the moderators' reported comments.
  */
 import { redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs } from '@remix-run/node'
@@ -215,12 +216,17 @@ export default function Review() {
           <table data-testid="review-queue">
             <tbody>
               {queue.map((q) => (
-                <tr key={q.id} data-testid="queue-item">
+                <tr key={q.id} data-testid="queue-item" data-kind={q.kind}>
                   <td>
                     <span className="badge badge-outline">{t(`review.queue.kind.${q.kind}`)}</span>
                   </td>
                   <td>
                     <Link to={`${base}/r/${q.resource.id}`}>{q.resource.title}</Link>
+                    {q.revisionTitle && (
+                      <p className="small" data-testid="revision-title">
+                        {t('review.queue.revisionTitle', { title: q.revisionTitle })}
+                      </p>
+                    )}
                     <p className="muted small">
                       {t(`resourceType.${q.resource.type as 'COURSEWARE'}`)} · {q.resource.ownerName}
                       {q.kind === 'RECOMMENDATION' && (

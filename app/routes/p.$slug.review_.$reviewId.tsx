@@ -1,7 +1,10 @@
 /**
  * One review's dossier, side by side: the preview (player or pages), the metadata as submitted,
  * the extracted text, automatic flags, what changed since the last version, earlier decisions;
- * and the decision form (scores per criterion, reason codes, per-field comments).
+ * and the decision form (scores per criterion, reason codes, per-field comments). For a revision
+ * of a published resource (修改审核): the resource as the revision would make it (its new file
+ * and subtitles, played over links bound to the reviewer's session) and what it changes against
+ * the published version.
  */
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -16,6 +19,7 @@ import { requirePlatformPermission } from '~/lib/platform.server.ts'
 import { requestMeta } from '~/lib/session.server.ts'
 import { getResourceView } from '~/services/resources/resource-view.server.ts'
 import { getReviewDossier } from '~/services/review/queue.server.ts'
+import { revisionPreview } from '~/services/review/revision-preview.server.ts'
 import { REASON_CODES, REVIEW_FIELDS } from '~/services/review/rules.server.ts'
 import { decideReview } from '~/services/review/workflow.server.ts'
 
@@ -24,11 +28,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const dossier = await getReviewDossier(actor, params.reviewId ?? '').catch(throwAsResponse)
   if (dossier.review.platform.id !== platform.id) throw new Response('error.notFound.body', { status: 404 })
   const view = await getResourceView(actor, dossier.resource.id, platform).catch(throwAsResponse)
+  const revision = dossier.revision
   return {
     dossier,
-    player: view.player,
-    positions: view.resource.positions,
-    knowledgePoints: view.resource.knowledgePoints,
+    player: revision ? await revisionPreview(actor, dossier.resource.id, revision.id) : view.player,
+    positions: revision ? revision.positions : view.resource.positions,
+    knowledgePoints: revision ? revision.knowledgePoints : view.resource.knowledgePoints,
     reasons: [...REASON_CODES],
     fields: [...REVIEW_FIELDS],
   }
@@ -77,9 +82,16 @@ export default function ReviewDossier() {
       </p>
       <h1>{t('review.detail.title', { title: resource.title })}</h1>
       <p className="muted">
-        <span className="badge badge-outline">{t(`review.queue.kind.${review.kind}`)}</span> {resource.platform.name} ·
-        v{version?.number ?? 1}
+        <span className="badge badge-outline" data-testid="review-kind">
+          {t(`review.queue.kind.${review.kind}`)}
+        </span>{' '}
+        {resource.platform.name} · v{version?.number ?? 1}
       </p>
+      {dossier.revision && (
+        <p className="alert" data-testid="revision-hint">
+          {t('review.detail.revisionHint')}
+        </p>
+      )}
       <div className="grid-2">
         <div>
           {player?.kind === 'VIDEO' && <VideoPlayer source={player} />}
@@ -89,6 +101,24 @@ export default function ReviewDossier() {
           )}
           {player?.kind === 'IMAGE' && <ImageViewer sizes={player.sizes} title={resource.title} />}
           {!player && <p className="muted">{t('resource.noPreview')}</p>}
+          {dossier.revision && dossier.revision.files.length > 0 && (
+            <ul className="small" data-testid="revision-files">
+              {dossier.revision.files.map((f) => (
+                <li key={f.id} data-status={f.status}>
+                  {t(`review.revision.fileRole.${f.role === 'SUBTITLE' ? 'SUBTITLE' : 'REPLACEMENT'}`)}:{' '}
+                  {t('review.detail.pendingFile', { name: f.name })} · {t(`file.status.${f.status}` as MessageKey)}
+                </li>
+              ))}
+            </ul>
+          )}
+          {dossier.revision?.subtitleText && (
+            <section className="card">
+              <h2>{t('review.detail.pendingSubtitles')}</h2>
+              <pre className="extracted-text" data-testid="pending-subtitles">
+                {dossier.revision.subtitleText}
+              </pre>
+            </section>
+          )}
           <section className="card">
             <h2>{t('review.detail.text')}</h2>
             {text ? (
@@ -133,13 +163,13 @@ export default function ReviewDossier() {
             )}
           </section>
           <section className="card" data-testid="dossier-changes">
-            <h2>{t('review.detail.changes')}</h2>
+            <h2>{dossier.revision ? t('review.detail.revisionChanges') : t('review.detail.changes')}</h2>
             {changes === null ? (
               <p className="muted">{t('review.detail.firstVersion')}</p>
             ) : (
               <ul>
                 {changes.map((c) => (
-                  <li key={c.field}>
+                  <li key={c.field} data-field={c.field}>
                     <strong>
                       {isMessageKey(`review.field.${c.field}`) ? t(`review.field.${c.field}` as MessageKey) : c.field}
                     </strong>

@@ -13,7 +13,7 @@ import {
   searchResources,
   type SearchQuery,
 } from '~/services/search/search-resources.server.ts'
-import { decideReview, submitResource } from '~/services/review/workflow.server.ts'
+import { decideReview, submitResource, submitRevision } from '~/services/review/workflow.server.ts'
 import { updateDraft } from '~/services/resources/update-draft.server.ts'
 import { rateResource } from '~/services/engagement/ratings.server.ts'
 import {
@@ -244,12 +244,16 @@ describe('the outbox keeps the index in step', () => {
     await publish(id)
     expect(await prisma.jobOutbox.count({ where: { jobName: 'search.sync' } })).toBeGreaterThan(0)
     await until(() => inIndex(id))
-    await updateDraft(owner, id, {
+    // 醴陵 reviews changes to what it has published: the edit goes live once approved.
+    const edited = await updateDraft(owner, id, {
       title: '同步测试 弦图拼接（修订）',
       resourceType: 'MICRO_LECTURE',
       curriculum: ['jh.math.pep.8b.c2.s1'],
       keywords: '弦图',
     })
+    expect(edited.pending).toBe(true)
+    const { reviewId } = await submitRevision(owner, id)
+    await decideReview(await actorByPhone(PHONES.lilingReviewer), reviewId!, APPROVE)
     await until(async () => (await ids('liling', q({ q: '弦图拼接', type: 'MICRO_LECTURE' }))).includes(id))
     await rateResource(await actorByPhone(PHONES.lilingTeacher2), id, await platformBySlug('liling'), 5)
     await until(async () => (await ids('liling', q({ q: '弦图拼接', rating: '4' }))).includes(id))

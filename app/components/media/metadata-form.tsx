@@ -1,5 +1,8 @@
-/** Title, description, type and curriculum position of a draft, saved without leaving the page. */
+/** Title, description, type and curriculum position of a draft, saved without leaving the page.
+ * On a published resource whose platform reviews changes, saving keeps them as a pending
+ * revision (the page then shows it); `reviewedEdit` says so beside the form. */
 import { useState } from 'react'
+import { useRevalidator } from '@remix-run/react'
 import { INTENDED_USERS, LANGUAGES, LICENCES, RESOURCE_TYPES } from '~/lib/curriculum.ts'
 import { CurriculumPicker } from './curriculum-picker.tsx'
 import type { MessageKey } from '~/lib/i18n/index.ts'
@@ -55,14 +58,18 @@ export function MetadataForm({
   base,
   resourceId,
   initial,
+  reviewedEdit = false,
 }: {
   base: string
   resourceId: string
   initial: Partial<Draft>
+  /** The resource is published and its platform reviews changes before they go live. */
+  reviewedEdit?: boolean
 }) {
   const t = useT()
   const csrfToken = useCsrfToken()
-  const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'error'>('idle')
+  const revalidator = useRevalidator()
+  const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'pending' | 'error'>('idle')
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [message, setMessage] = useState('')
   return (
@@ -77,14 +84,26 @@ export function MetadataForm({
         form.set('intent', 'meta')
         const res = await fetch(`${base}/api/resources/${resourceId}`, { method: 'POST', body: form }).catch(() => null)
         const body = res
-          ? ((await res.json().catch(() => ({}))) as { ok?: boolean; error?: string; fields?: Record<string, string> })
+          ? ((await res.json().catch(() => ({}))) as {
+              ok?: boolean
+              pending?: boolean
+              error?: string
+              fields?: Record<string, string>
+            })
           : {}
         setErrors(body.fields ?? {})
         setMessage(body.ok ? '' : (body.error ?? t('upload.error.network')))
-        setState(body.ok ? 'saved' : 'error')
+        setState(body.ok ? (body.pending ? 'pending' : 'saved') : 'error')
+        // The page shows the pending revision (or the new metadata): read it again.
+        if (body.ok) revalidator.revalidate()
       }}
-      onChange={() => state === 'saved' && setState('idle')}
+      onChange={() => (state === 'saved' || state === 'pending') && setState('idle')}
     >
+      {reviewedEdit && (
+        <p className="muted wide" data-testid="reviewed-edit">
+          {t('review.revision.editHint')}
+        </p>
+      )}
       <label>
         {t('upload.meta.title')}
         <input name="title" defaultValue={initial.title} maxLength={120} required aria-invalid={!!errors.title} />
@@ -177,6 +196,11 @@ export function MetadataForm({
         {state === 'saved' && (
           <span className="ok" role="status">
             {t('upload.meta.saved')}
+          </span>
+        )}
+        {state === 'pending' && (
+          <span className="ok" role="status" data-testid="saved-pending">
+            {t('review.revision.saved')}
           </span>
         )}
         {state === 'error' && message && (

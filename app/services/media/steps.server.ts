@@ -14,6 +14,7 @@ import { prisma, type MediaKind, type Tx } from '~/lib/db.server.ts'
 import type { MediaStepName } from '~/lib/jobs.ts'
 import { enqueueJob } from '../jobs/outbox.server.ts'
 import { canTransition } from '../resources/state.server.ts'
+import { afterFileSettled } from '../resources/revisions.server.ts'
 
 export const STEP_PLAN: Record<MediaKind, { name: MediaStepName; after: MediaStepName[] }[]> = {
   VIDEO: [
@@ -97,7 +98,8 @@ export async function settleFile(tx: Tx, fileId: string) {
       where: { id: fileId },
       data: { status: 'READY', errorKey: null, errorDetail: null },
     })
-    if (file.role === 'REPLACEMENT') {
+    // A replacement of a pending revision waits for its review (revisions.server.ts).
+    if (file.role === 'REPLACEMENT' && !file.revisionId) {
       // The new main file is ready: it takes over, and the old one is kept as an earlier version.
       await tx.resourceFile.updateMany({
         where: { resourceId: file.resourceId, role: 'PRIMARY' },
@@ -106,6 +108,7 @@ export async function settleFile(tx: Tx, fileId: string) {
       await tx.resourceFile.update({ where: { id: fileId }, data: { role: 'PRIMARY' } })
       await tx.resource.update({ where: { id: file.resourceId }, data: { kind: file.kind } })
     }
+    await afterFileSettled(tx, file, 'READY')
     return 'READY' as const
   }
   return 'PROCESSING' as const

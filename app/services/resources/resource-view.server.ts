@@ -71,13 +71,18 @@ export async function getResourceView(
       const x = d(name)
       return x ? base + x.key.slice(prefixOf(primary.id).length) : null
     }
-    // Subtitles carry the whole lesson's words: with the full content only.
+    // Subtitles carry the whole lesson's words: with the full content only. A subtitle of a
+    // pending revision is not live until the revision is approved (revisions.server.ts).
     const subtitles =
       scope !== 'full'
         ? []
         : files
             .filter(
-              (f) => f.role === 'SUBTITLE' && f.status === 'READY' && f.derivatives.some((y) => y.name === 'subtitle'),
+              (f) =>
+                f.role === 'SUBTITLE' &&
+                f.status === 'READY' &&
+                !f.revisionId &&
+                f.derivatives.some((y) => y.name === 'subtitle'),
             )
             .map((f, i) => {
               const x = f.derivatives.find((y) => y.name === 'subtitle')!

@@ -1,6 +1,7 @@
-/** The metadata a teacher fills in while the bytes flow (and may change afterwards). */
+/** The metadata a teacher fills in while the bytes flow (and may change afterwards; once published,
+ * as a revision where the platform reviews changes). */
 import { z } from 'zod'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
 import { validation, conflict } from '~/lib/errors.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { GRADES, INTENDED_USERS, LANGUAGES, LICENCES, RESOURCE_TYPES, SUBJECTS } from '~/lib/curriculum.ts'
@@ -8,6 +9,8 @@ import type { Actor } from '../authorization.server.ts'
 import { writeAudit } from '../audit.server.ts'
 import { loadResourceForActor } from './access.server.ts'
 import { queueSearchSync } from '../search/sync.server.ts'
+import { snapshotVersion } from '../review/rules.server.ts'
+import { changeWaitsForReview, saveRevisionMetadata } from './revisions.server.ts'
 
 const optionalCode = <T extends readonly [string, ...string[]]>(codes: T) =>
   z.union([z.literal(''), z.enum(codes)]).optional()
@@ -64,17 +67,31 @@ const schema = z.object({
 
 export type DraftInput = z.input<typeof schema>
 
-export async function updateDraft(
-  actor: Actor | null,
-  resourceId: string,
-  input: DraftInput,
-  meta: { ip?: string; requestId?: string } = {},
-) {
-  const { resource } = await loadResourceForActor(actor, resourceId, { manage: true })
-  if (resource.status === 'DUPLICATE' || resource.status === 'TAKEN_DOWN' || resource.status === 'REJECTED')
-    throw conflict('resource.error.badTransition')
-  // What a reviewer is looking at does not change under their eyes.
-  if (resource.status === 'SUBMITTED' || resource.status === 'IN_REVIEW') throw conflict('review.error.lockedInReview')
+/** What a resource's metadata becomes: its fields, curriculum positions and knowledge points,
+ * as `validateDraft` checked them. A pending revision stores exactly this (as JSON). */
+export type DraftChange = {
+  data: {
+    title: string
+    description: string
+    resourceType: string
+    subject: string | null
+    grade: string | null
+    keywords: string[]
+    language: string
+    intendedUsers: string[]
+    licence: string
+    author: string
+    provider: string
+    version: string
+    priceCents: number | null
+  }
+  curriculum: string[]
+  knowledgePoints: string[]
+}
+
+/** Checks metadata as a teacher typed it (every field, the positions and knowledge points
+ * exist); throws a validation error naming the fields. */
+export async function validateDraft(input: DraftInput): Promise<DraftChange> {
   const parsed = schema.safeParse(input)
   if (!parsed.success) {
     const fields: Record<string, MessageKey> = {}
@@ -84,7 +101,7 @@ export async function updateDraft(
       ) as MessageKey
     throw validation(fields)
   }
-  const { curriculum, knowledgePoints, price, ...fields } = parsed.data
+  const { curriculum, knowledgePoints, price, subject, grade, ...fields } = parsed.data
   const priceCents = fields.licence === 'PREMIUM' ? Math.round(Number(price || '0') * 100) : null
   if (fields.licence === 'PREMIUM' && !priceCents) throw validation({ price: 'resource.error.premiumNeedsPrice' })
   const nodes = curriculum.length
@@ -98,22 +115,80 @@ export async function updateDraft(
   if (kps !== new Set(knowledgePoints).size) throw validation({ knowledgePoints: 'resource.error.unknownPosition' })
   // Subject and grade follow the first position when one is given.
   const first = nodes.find((n) => n.id === curriculum[0])
-  const data = {
-    ...fields,
-    intendedUsers: [...new Set(fields.intendedUsers)],
-    subject: (first?.subject ? first.subject.toUpperCase() : fields.subject) || null,
-    grade: (first?.grade ?? fields.grade) || null,
-    priceCents,
+  return {
+    data: {
+      ...fields,
+      intendedUsers: [...new Set(fields.intendedUsers)],
+      subject: (first?.subject ? first.subject.toUpperCase() : subject) || null,
+      grade: (first?.grade ?? grade) || null,
+      priceCents,
+    },
+    curriculum: [...new Set(curriculum)],
+    knowledgePoints: [...new Set(knowledgePoints)],
+  }
+}
+
+/**
+ * Writes checked metadata onto the resource, in the caller's transaction. Positions or knowledge
+ * points removed from the taxonomy since they were checked (a revision waits for its review) are
+ * dropped rather than failing the whole change.
+ */
+export async function applyDraft(tx: Tx, resourceId: string, change: DraftChange) {
+  const [nodes, kps] = await Promise.all([
+    change.curriculum.length
+      ? tx.curriculumNode.findMany({ where: { id: { in: change.curriculum } }, select: { id: true } })
+      : [],
+    change.knowledgePoints.length
+      ? tx.knowledgePoint.findMany({ where: { id: { in: change.knowledgePoints } }, select: { id: true } })
+      : [],
+  ])
+  const nodeIds = new Set(nodes.map((n) => n.id))
+  const kpIds = new Set(kps.map((k) => k.id))
+  await tx.resource.update({ where: { id: resourceId }, data: change.data })
+  await tx.resourceCurriculum.deleteMany({ where: { resourceId } })
+  await tx.resourceCurriculum.createMany({
+    data: change.curriculum.filter((id) => nodeIds.has(id)).map((nodeId) => ({ resourceId, nodeId })),
+  })
+  await tx.resourceKnowledgePoint.deleteMany({ where: { resourceId } })
+  await tx.resourceKnowledgePoint.createMany({
+    data: change.knowledgePoints
+      .filter((id) => kpIds.has(id))
+      .map((knowledgePointId) => ({ resourceId, knowledgePointId })),
+  })
+}
+
+export type UpdateResult = { pending: boolean; revisionId: string | null }
+
+/**
+ * Saves the metadata of a resource its owner (or an admin) manages. A draft or a resource sent
+ * back for changes takes it at once. A published resource on a platform whose rules require
+ * review does not change: the metadata goes into its pending revision (ADR 0012, "Revisions"),
+ * for the owner to submit; where no review is needed it applies at once, as a new version.
+ */
+export async function updateDraft(
+  actor: Actor | null,
+  resourceId: string,
+  input: DraftInput,
+  meta: { ip?: string; requestId?: string } = {},
+): Promise<UpdateResult> {
+  const { resource } = await loadResourceForActor(actor, resourceId, { manage: true })
+  if (resource.status === 'DUPLICATE' || resource.status === 'TAKEN_DOWN' || resource.status === 'REJECTED')
+    throw conflict('resource.error.badTransition')
+  // What a reviewer is looking at does not change under their eyes.
+  if (resource.status === 'SUBMITTED' || resource.status === 'IN_REVIEW') throw conflict('review.error.lockedInReview')
+  const change = await validateDraft(input)
+  if (resource.status === 'PUBLISHED' && (await changeWaitsForReview(prisma, resource))) {
+    const revisionId = await saveRevisionMetadata(actor!, resource, change, meta)
+    return { pending: true, revisionId }
   }
   await prisma.$transaction(async (tx) => {
-    await tx.resource.update({ where: { id: resourceId }, data })
-    await tx.resourceCurriculum.deleteMany({ where: { resourceId } })
-    await tx.resourceCurriculum.createMany({ data: [...new Set(curriculum)].map((nodeId) => ({ resourceId, nodeId })) })
-    await tx.resourceKnowledgePoint.deleteMany({ where: { resourceId } })
-    await tx.resourceKnowledgePoint.createMany({
-      data: [...new Set(knowledgePoints)].map((knowledgePointId) => ({ resourceId, knowledgePointId })),
-    })
-    if (resource.status === 'PUBLISHED') await queueSearchSync(tx, [resourceId])
+    await applyDraft(tx, resourceId, change)
+    let version: number | undefined
+    if (resource.status === 'PUBLISHED') {
+      // Live at once (the platform reviews nothing), and still a new version.
+      version = (await snapshotVersion(tx, resourceId)).number
+      await queueSearchSync(tx, [resourceId])
+    }
     await writeAudit(
       {
         action: 'resource.update',
@@ -123,9 +198,10 @@ export async function updateDraft(
         targetId: resourceId,
         ip: meta.ip,
         requestId: meta.requestId,
-        data: { ...data, curriculum, knowledgePoints },
+        data: { ...change.data, curriculum: change.curriculum, knowledgePoints: change.knowledgePoints, version },
       },
       tx,
     )
   })
+  return { pending: false, revisionId: null }
 }

@@ -3,8 +3,11 @@
 import { prisma } from '~/lib/db.server.ts'
 import { forbidden, notFound, unauthenticated } from '~/lib/errors.ts'
 import { can, type Actor, type PlatformRef } from '../authorization.server.ts'
-import { diffVersions, isReviewerOf } from './rules.server.ts'
+import { diffVersions, isReviewerOf, liveSnapshot, type FieldChange, type Snapshot } from './rules.server.ts'
 import { findWords, wordsFor } from '../safety/sensitive-words.server.ts'
+import { curriculumTrail } from '../catalogue/curriculum.server.ts'
+import { isEditable, OPEN_REVISION, revisionSnapshot } from '../resources/revisions.server.ts'
+import type { DraftChange } from '../resources/update-draft.server.ts'
 
 export type QueueFilters = {
   subject?: string | null
@@ -52,6 +55,7 @@ export async function listQueue(actor: Actor | null, platform: PlatformRef, filt
         },
       },
       decisions: { select: { reviewerId: true, decidedAt: true } },
+      revision: { select: { metadata: true, authorIds: true } },
     },
   })
   const reviewerIds = [...new Set(rows.flatMap((r) => r.decisions.map((d) => d.reviewerId)))]
@@ -75,10 +79,26 @@ export async function listQueue(actor: Actor | null, platform: PlatformRef, filt
       platformName: r.resource.platform.name,
       platformId: r.resource.platform.id,
     },
+    // A revision that renames the resource shows the title it would get.
+    revisionTitle: revisionTitleOf(r.revision?.metadata, r.resource.title),
     claimedBy: r.decisions.map((d) => names.get(d.reviewerId) ?? ''),
     mine: r.decisions.some((d) => d.reviewerId === actor.userId),
-    own: r.resource.ownerId === actor.userId,
+    own: r.resource.ownerId === actor.userId || !!r.revision?.authorIds.includes(actor.userId),
   }))
+}
+
+function revisionTitleOf(metadata: unknown, title: string) {
+  const proposed = (metadata as DraftChange | null | undefined)?.data?.title
+  return proposed && proposed !== title ? proposed : null
+}
+
+/** Positions (their trails) and knowledge point names of a snapshot, for display. */
+async function snapshotPlaces(s: Snapshot) {
+  const trails = await Promise.all(s.metadata.curriculum.map((id) => curriculumTrail(id)))
+  return {
+    positions: trails.filter((t) => t.length).map((trail) => ({ path: trail.map((n) => n.id), trail })),
+    knowledgePoints: s.metadata.knowledgePoints.map((name) => ({ id: name, name })),
+  }
 }
 
 export async function getReviewDossier(actor: Actor | null, reviewId: string) {
@@ -99,6 +119,16 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
         },
       },
       decisions: true,
+      revision: {
+        select: {
+          id: true,
+          status: true,
+          authorIds: true,
+          baseSnapshot: true,
+          proposedSnapshot: true,
+          files: { select: { id: true, role: true, status: true, originalName: true, textContent: true } },
+        },
+      },
       resource: {
         select: {
           id: true,
@@ -147,26 +177,63 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
       },
     }),
   ])
-  const current = versions.find((v) => v.id === review.versionId) ?? versions[0] ?? null
-  const previous = current ? (versions.find((v) => v.number === current.number - 1) ?? null) : null
-  const meta = (current?.metadata ?? {}) as { curriculum?: string[]; description?: string }
+  // A revision is judged against what is published: both frozen when it was submitted.
+  const revision = review.kind === 'REVISION' ? review.revision : null
+  const base = (revision?.baseSnapshot ?? null) as Snapshot | null
+  const proposed = (revision?.proposedSnapshot ?? null) as Snapshot | null
+  const current = revision
+    ? proposed && {
+        number: versions.find((v) => v.id === review.versionId)?.number ?? (versions[0]?.number ?? 0) + 1,
+        metadata: proposed.metadata as unknown,
+      }
+    : (versions.find((v) => v.id === review.versionId) ?? versions[0] ?? null)
+  const previous = !revision && current ? (versions.find((v) => v.number === current.number - 1) ?? null) : null
+  const meta = (current?.metadata ?? {}) as {
+    curriculum?: string[]
+    description?: string
+    title?: string
+    keywords?: string[]
+    licence?: string
+    priceCents?: number | null
+  }
+  const title = revision ? (meta.title ?? review.resource.title) : review.resource.title
+  const [sameTitleAsProposed, platformWords] = await Promise.all([
+    revision && title !== review.resource.title
+      ? prisma.resource.count({
+          where: {
+            platformId: review.resource.platformId,
+            title,
+            id: { not: review.resourceId },
+            status: { notIn: ['DELETED', 'DUPLICATE'] },
+          },
+        })
+      : sameTitle,
+    wordsFor(review.platform.path),
+  ])
   const flags: { key: string; params?: Record<string, string | number> }[] = []
-  if (sameTitle) flags.push({ key: 'review.flag.duplicateTitle', params: { n: sameTitle } })
+  if (sameTitleAsProposed) flags.push({ key: 'review.flag.duplicateTitle', params: { n: sameTitleAsProposed } })
   if (!meta.curriculum?.length) flags.push({ key: 'review.flag.noCurriculum' })
   if ((meta.description ?? '').trim().length < 10) flags.push({ key: 'review.flag.shortDescription' })
-  if (files.some((f) => f.status === 'FAILED' || f.status === 'REJECTED'))
+  const judged = revision ? [...files.filter((f) => f.role === 'PRIMARY'), ...revision.files] : files
+  if (judged.some((f) => f.status === 'FAILED' || (f.status === 'REJECTED' && !revision)))
     flags.push({ key: 'review.flag.processingFailed' })
-  const words = findWords(
-    [
-      meta.description ?? '',
-      (current?.metadata as { title?: string } | undefined)?.title ?? '',
-      ...((current?.metadata as { keywords?: string[] } | undefined)?.keywords ?? []),
-    ].join(' '),
-    await wordsFor(review.platform.path),
-  )
+  const words = findWords([meta.description ?? '', meta.title ?? '', ...(meta.keywords ?? [])].join(' '), platformWords)
   if (words.length) flags.push({ key: 'review.flag.sensitive', params: { words: words.join('、') } })
-  if (review.resource.licence === 'PREMIUM' && review.resource.priceCents)
-    flags.push({ key: 'review.flag.premium', params: { price: `¥${(review.resource.priceCents / 100).toFixed(2)}` } })
+  const licence = revision ? meta.licence : review.resource.licence
+  const priceCents = revision ? meta.priceCents : review.resource.priceCents
+  if (licence === 'PREMIUM' && priceCents)
+    flags.push({ key: 'review.flag.premium', params: { price: `¥${(priceCents / 100).toFixed(2)}` } })
+  const changes: FieldChange[] | null = revision
+    ? base && proposed
+      ? diffVersions(base, proposed)
+      : []
+    : current && previous
+      ? diffVersions(previous, current as { metadata: unknown; fileSha256: string | null; fileName: string | null })
+      : null
+  const pendingMain = revision?.files.filter((f) => f.role === 'REPLACEMENT' && f.status === 'READY').at(-1)
+  const text = (
+    (pendingMain ? pendingMain.textContent : files.find((f) => f.role === 'PRIMARY')?.textContent) ?? ''
+  ).slice(0, 5_000)
   const mine = review.decisions.find((d) => d.reviewerId === actor.userId) ?? null
   return {
     review: {
@@ -179,8 +246,22 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
     },
     resource: review.resource,
     version: current ? { number: current.number, metadata: current.metadata as Record<string, unknown> } : null,
-    changes: current && previous ? diffVersions(previous, current) : null,
-    text: (files.find((f) => f.role === 'PRIMARY')?.textContent ?? '').slice(0, 5_000),
+    changes,
+    text,
+    /** For a REVISION: what it would change, with its files and the proposed positions. */
+    revision: revision
+      ? {
+          id: revision.id,
+          status: revision.status,
+          files: revision.files.map((f) => ({ id: f.id, role: f.role, status: f.status, name: f.originalName })),
+          subtitleText: revision.files
+            .filter((f) => f.role === 'SUBTITLE' && f.status === 'READY')
+            .map((f) => f.textContent ?? '')
+            .join('\n')
+            .slice(0, 5_000),
+          ...(proposed ? await snapshotPlaces(proposed) : { positions: [], knowledgePoints: [] }),
+        }
+      : null,
     flags,
     history: history.map((h) => ({ ...h, decidedAt: h.decidedAt?.toISOString() ?? null })),
     mine: mine ? { decided: !!mine.decidedAt } : null,
@@ -188,23 +269,28 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
       review.status === 'OPEN' &&
       review.resource.ownerId !== actor.userId &&
       review.submittedById !== actor.userId &&
+      !review.revision?.authorIds.includes(actor.userId) &&
       (!!mine || review.decisions.length < review.platform.reviewersNeeded),
   }
 }
 
-/** The latest settled review of a resource's submission, for its owner to act on. */
-export async function latestDecision(resourceId: string) {
+const decisionSelect = {
+  outcome: true,
+  decidedAt: true,
+  decisions: {
+    where: { decidedAt: { not: null } },
+    select: { outcome: true, reasons: true, comment: true, fieldComments: true },
+  },
+} as const
+
+/** The latest settled review of a resource's submission (or of one revision), for its owner to act on. */
+export async function latestDecision(resourceId: string, revisionId?: string) {
   const r = await prisma.review.findFirst({
-    where: { resourceId, kind: 'SUBMISSION', status: 'DECIDED' },
+    where: revisionId
+      ? { resourceId, kind: 'REVISION', revisionId, status: 'DECIDED' }
+      : { resourceId, kind: 'SUBMISSION', status: 'DECIDED' },
     orderBy: { decidedAt: 'desc' },
-    select: {
-      outcome: true,
-      decidedAt: true,
-      decisions: {
-        where: { decidedAt: { not: null } },
-        select: { outcome: true, reasons: true, comment: true, fieldComments: true },
-      },
-    },
+    select: decisionSelect,
   })
   if (!r) return null
   return {
@@ -218,6 +304,81 @@ export async function latestDecision(resourceId: string) {
   }
 }
 
+/** The metadata form's values for a revision's metadata (what the owner keeps editing). */
+async function draftOf(change: DraftChange) {
+  const d = change.data
+  const trail = change.curriculum[0] ? await curriculumTrail(change.curriculum[0]) : []
+  return {
+    title: d.title,
+    description: d.description,
+    resourceType: d.resourceType,
+    curriculumPath: trail.map((n) => n.id),
+    knowledgePoints: change.knowledgePoints,
+    keywords: d.keywords,
+    language: d.language,
+    intendedUsers: d.intendedUsers,
+    licence: d.licence,
+    author: d.author,
+    provider: d.provider,
+    version: d.version,
+    price: d.priceCents ? String(d.priceCents / 100) : '',
+  }
+}
+
+/**
+ * The pending revision of a published resource, for those who manage or review it: its state,
+ * what it changes against the published version, its files, the latest decision on it, and the
+ * metadata the owner keeps editing. A revision rejected last is shown (closed) with its reasons
+ * until a new one is opened; an approved or withdrawn one is not.
+ */
+export async function pendingRevision(
+  actor: Actor | null,
+  resource: { id: string; ownerId: string },
+  roles: { manager: boolean; reviewer: boolean },
+) {
+  if (!actor || (!roles.manager && !roles.reviewer)) return null
+  const latest = await prisma.resourceRevision.findFirst({
+    where: { resourceId: resource.id },
+    orderBy: { createdAt: 'desc' },
+    include: {
+      files: {
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, role: true, status: true, originalName: true, errorKey: true },
+      },
+    },
+  })
+  if (!latest) return null
+  const open = OPEN_REVISION.includes(latest.status)
+  if (!open && latest.status !== 'REJECTED') return null
+  const editable = open && isEditable(latest.status)
+  // While it may still change, it is compared with what is live now; once submitted, with
+  // what was frozen for the reviewer.
+  const [base, proposed] = editable
+    ? await Promise.all([liveSnapshot(prisma, resource.id), revisionSnapshot(prisma, latest)])
+    : [latest.baseSnapshot as Snapshot | null, latest.proposedSnapshot as Snapshot | null]
+  const changes = base && proposed ? diffVersions(base, proposed) : []
+  const inFlight = latest.files.some((f) => f.status === 'UPLOADING' || f.status === 'PROCESSING')
+  const isOwner = actor.userId === resource.ownerId
+  return {
+    id: latest.id,
+    status: latest.status,
+    open,
+    editable: editable && roles.manager,
+    changes,
+    files: latest.files,
+    inFlight,
+    canSubmit: editable && isOwner && !inFlight && changes.length > 0,
+    canDiscard: editable && roles.manager,
+    draft: editable && latest.metadata ? await draftOf(latest.metadata as unknown as DraftChange) : null,
+    decision:
+      latest.status === 'CHANGES_REQUESTED' || latest.status === 'REJECTED'
+        ? await latestDecision(resource.id, latest.id)
+        : null,
+  }
+}
+
+export type PendingRevision = NonNullable<Awaited<ReturnType<typeof pendingRevision>>>
+
 /** What the resource page offers this actor in the workflow, and what the owner must act on. */
 export async function resourceWorkflow(actor: Actor | null, resourceId: string) {
   const r = await prisma.resource.findUnique({
@@ -228,7 +389,10 @@ export async function resourceWorkflow(actor: Actor | null, resourceId: string) 
       takedownReason: true,
       platform: { select: { id: true, path: true, reviewRequired: true } },
       scopePlatform: { select: { id: true, path: true, parentId: true } },
-      files: { where: { role: 'PRIMARY' }, select: { status: true }, take: 1 },
+      files: {
+        where: { OR: [{ role: 'PRIMARY' }, { status: { in: ['UPLOADING', 'PROCESSING'] } }] },
+        select: { role: true, status: true },
+      },
       reviews: { where: { status: 'OPEN' }, select: { kind: true } },
     },
   })
@@ -236,10 +400,15 @@ export async function resourceWorkflow(actor: Actor | null, resourceId: string) 
   const isOwner = !!actor && actor.userId === r.ownerId
   const scope = r.scopePlatform
   const admin = can(actor, 'resource.takedown', r.platform) || (!!scope && can(actor, 'resource.takedown', scope))
+  const primary = r.files.find((f) => f.role === 'PRIMARY')
+  // A replacement or subtitle still arriving is waited for (submitResource refuses it too).
+  const arriving = r.files.some((f) => f.role !== 'PRIMARY' && (f.status === 'UPLOADING' || f.status === 'PROCESSING'))
+  const manager = isOwner || can(actor, 'platform.admin', r.platform)
   return {
     status: r.status,
     reviewRequired: r.platform.reviewRequired,
-    canSubmit: isOwner && (r.status === 'DRAFT' || r.status === 'CHANGES_REQUESTED') && r.files[0]?.status === 'READY',
+    canSubmit:
+      isOwner && (r.status === 'DRAFT' || r.status === 'CHANGES_REQUESTED') && primary?.status === 'READY' && !arriving,
     canTakedown: admin && r.status === 'PUBLISHED',
     canRestore: admin && r.status === 'TAKEN_DOWN',
     canRecommend:
@@ -251,6 +420,14 @@ export async function resourceWorkflow(actor: Actor | null, resourceId: string) 
     recommended: r.reviews.some((x) => x.kind === 'RECOMMENDATION'),
     takedownReason: r.takedownReason,
     decision: isOwner || admin || isReviewerOf(actor, r.platform) ? await latestDecision(resourceId) : null,
+    revision:
+      r.status === 'PUBLISHED' || r.status === 'TAKEN_DOWN'
+        ? await pendingRevision(
+            actor,
+            { id: resourceId, ownerId: r.ownerId },
+            { manager, reviewer: isReviewerOf(actor, r.platform) },
+          )
+        : null,
   }
 }
 

@@ -26,18 +26,33 @@ export type VersionMetadata = {
   version: string
   curriculum: string[]
   knowledgePoints: string[]
+  /** Names of the live subtitle files, when there are any. */
+  subtitles?: string[]
 }
 
-/** Records what is being submitted, as the next version number. */
-export async function snapshotVersion(tx: Tx, resourceId: string) {
+/** A version's content: the metadata, the main file's digest and name. */
+export type Snapshot = { metadata: VersionMetadata; fileSha256: string | null; fileName: string | null }
+
+/**
+ * The resource as it stands (for a published resource: what is live), in the shape of a version.
+ * Subtitles count only when there are some (versions made before they were recorded stay
+ * comparable), and only live ones: files of a pending revision are not part of the resource yet.
+ */
+export async function liveSnapshot(tx: Tx, resourceId: string): Promise<Snapshot> {
   const r = await tx.resource.findUniqueOrThrow({
     where: { id: resourceId },
     include: {
       curriculum: { select: { nodeId: true } },
       knowledgePoints: { select: { knowledgePoint: { select: { name: true } } } },
-      files: { where: { role: 'PRIMARY' }, select: { sha256: true, originalName: true }, take: 1 },
+      files: {
+        where: { revisionId: null, OR: [{ role: 'PRIMARY' }, { role: 'SUBTITLE', status: 'READY' }] },
+        select: { role: true, sha256: true, originalName: true },
+        orderBy: { createdAt: 'asc' },
+      },
     },
   })
+  const primary = r.files.find((f) => f.role === 'PRIMARY')
+  const subtitles = r.files.filter((f) => f.role === 'SUBTITLE').map((f) => f.originalName)
   const metadata: VersionMetadata = {
     title: r.title,
     description: r.description,
@@ -52,7 +67,15 @@ export async function snapshotVersion(tx: Tx, resourceId: string) {
     version: r.version,
     curriculum: r.curriculum.map((c) => c.nodeId).sort(),
     knowledgePoints: r.knowledgePoints.map((k) => k.knowledgePoint.name).sort(),
+    ...(subtitles.length ? { subtitles: subtitles.sort() } : {}),
   }
+  return { metadata, fileSha256: primary?.sha256 ?? null, fileName: primary?.originalName ?? null }
+}
+
+/** Records what is being submitted (the resource as it stands, or the given snapshot of a
+ * proposed change), as the next version number. */
+export async function snapshotVersion(tx: Tx, resourceId: string, snapshot?: Snapshot) {
+  const s = snapshot ?? (await liveSnapshot(tx, resourceId))
   const last = await tx.resourceVersion.findFirst({
     where: { resourceId },
     orderBy: { number: 'desc' },
@@ -62,9 +85,9 @@ export async function snapshotVersion(tx: Tx, resourceId: string) {
     data: {
       resourceId,
       number: (last?.number ?? 0) + 1,
-      metadata: metadata as unknown as Prisma.InputJsonValue,
-      fileSha256: r.files[0]?.sha256 ?? null,
-      fileName: r.files[0]?.originalName ?? null,
+      metadata: s.metadata as unknown as Prisma.InputJsonValue,
+      fileSha256: s.fileSha256,
+      fileName: s.fileName,
     },
   })
 }

@@ -5,12 +5,14 @@
  *
  *   submit:     owner                      DRAFT | CHANGES_REQUESTED → SUBMITTED (or PUBLISHED where
  *                                          the platform needs no review)
+ *   revision:   owner                      a change to a PUBLISHED resource (revisions.server.ts) →
+ *                                          a REVISION review; the resource stays PUBLISHED throughout
  *   claim:      reviewer of the platform   SUBMITTED → IN_REVIEW
  *   decide:     a reviewer who claimed it  IN_REVIEW → PUBLISHED | CHANGES_REQUESTED | REJECTED
  *   recommend:  reviewer of the scope      PUBLISHED, opens a review on the parent platform
  *   takedown:   admins of the platform     PUBLISHED → TAKEN_DOWN, and restore back
  *               or above it
- * No one reviews a resource they own or submitted.
+ * No one reviews a resource they own or submitted, nor a revision they changed.
  */
 import { prisma, type Prisma, type Tx } from '~/lib/db.server.ts'
 import { conflict, forbidden, notFound, unauthenticated, validation } from '~/lib/errors.ts'
@@ -21,7 +23,25 @@ import { transition } from '../resources/state.server.ts'
 import { queueSearchSync } from '../search/sync.server.ts'
 import { forgetFeatured } from './featured.server.ts'
 import { notify, reviewersOf } from '../notifications/notify.server.ts'
-import { isReviewerOf, REASON_CODES, REVIEW_FIELDS, snapshotVersion, TAKEDOWN_REASONS } from './rules.server.ts'
+import {
+  diffVersions,
+  isReviewerOf,
+  liveSnapshot,
+  REASON_CODES,
+  REVIEW_FIELDS,
+  snapshotVersion,
+  TAKEDOWN_REASONS,
+} from './rules.server.ts'
+import {
+  applyRevision,
+  closeRevision,
+  isEditable,
+  lockResourceRow,
+  removeDiscardedObjects,
+  revisionFilesInFlight,
+  revisionSnapshot,
+  type DiscardedFile,
+} from '../resources/revisions.server.ts'
 
 type Meta = { ip?: string; requestId?: string }
 const ID = /^[a-z0-9]{8,40}$/i
@@ -50,6 +70,11 @@ export async function submitResource(actor: Actor | null, resourceId: string, me
     select: { status: true },
   })
   if (primary?.status !== 'READY') throw conflict('resource.error.notReadyToPublish')
+  // A replacement or subtitle still on its way would otherwise arrive after the review, unseen.
+  const arriving = await prisma.resourceFile.count({
+    where: { resourceId, role: { in: ['REPLACEMENT', 'SUBTITLE'] }, status: { in: ['UPLOADING', 'PROCESSING'] } },
+  })
+  if (arriving) throw conflict('upload.error.replacementInProgress')
   if (!r.title.trim()) throw validation({ title: 'validation.required' })
   if (r.licence === 'PREMIUM' && !(r.priceCents && r.priceCents > 0)) throw conflict('resource.error.premiumNeedsPrice')
   return prisma.$transaction(async (tx) => {
@@ -115,6 +140,121 @@ export async function submitResource(actor: Actor | null, resourceId: string, me
   })
 }
 
+/**
+ * The owner sends the pending revision of a published resource for review (ADR 0012,
+ * "Revisions"): the published state and the proposed one are frozen for the reviewer's diff,
+ * and a REVISION review opens on the resource's platform. Where the platform's rules no longer
+ * ask for review, the revision is applied at once instead, as a new version.
+ */
+export async function submitRevision(actor: Actor | null, resourceId: string, meta: Meta = {}) {
+  if (!actor) throw unauthenticated()
+  const r = await loadResource(resourceId)
+  if (r.ownerId !== actor.userId) throw forbidden('review.error.ownerOnly')
+  if (r.status !== 'PUBLISHED') throw conflict('resource.error.badTransition')
+  const result = await prisma.$transaction(async (tx) => {
+    await lockResourceRow(tx, resourceId)
+    const revision = await tx.resourceRevision.findUnique({ where: { openFor: resourceId } })
+    if (!revision) throw conflict('review.revision.error.none')
+    if (!isEditable(revision.status)) throw conflict('review.revision.error.alreadySubmitted')
+    if (await revisionFilesInFlight(tx, revision.id)) throw conflict('upload.error.replacementInProgress')
+    const base = await liveSnapshot(tx, resourceId)
+    const proposed = await revisionSnapshot(tx, revision)
+    if (!diffVersions(base, proposed).length) throw conflict('review.revision.error.empty')
+    const now = new Date()
+    if (!r.platform.reviewRequired) {
+      const applied = await applyRevision(tx, revision.id)
+      const version = await snapshotVersion(tx, resourceId)
+      await writeAudit(
+        {
+          action: 'resource.publish',
+          actorId: actor.userId,
+          platformId: r.platformId,
+          targetType: 'Resource',
+          targetId: resourceId,
+          ip: meta.ip,
+          requestId: meta.requestId,
+          data: { revisionId: revision.id, version: version.number, review: 'not required' },
+        },
+        tx,
+      )
+      return { status: 'APPROVED' as const, reviewId: null, discarded: applied.discarded }
+    }
+    await tx.resourceRevision.update({
+      where: { id: revision.id },
+      data: {
+        status: 'SUBMITTED',
+        submittedAt: now,
+        baseSnapshot: base as unknown as Prisma.InputJsonValue,
+        proposedSnapshot: proposed as unknown as Prisma.InputJsonValue,
+      },
+    })
+    const review = await tx.review.create({
+      data: {
+        resourceId,
+        platformId: r.platformId,
+        kind: 'REVISION',
+        revisionId: revision.id,
+        submittedById: actor.userId,
+        submittedAt: now,
+      },
+    })
+    await notify(tx, [actor.userId], 'review.submitted', { title: r.title }, `/p/${r.platform.slug}/r/${resourceId}`)
+    await notify(
+      tx,
+      (await reviewersOf(tx, r.platformId)).filter((u) => !revision.authorIds.includes(u) && u !== actor.userId),
+      'review.received',
+      { title: r.title },
+      `/p/${r.platform.slug}/review`,
+    )
+    await writeAudit(
+      {
+        action: revision.status === 'DRAFT' ? 'review.submit' : 'review.resubmit',
+        actorId: actor.userId,
+        platformId: r.platformId,
+        targetType: 'Resource',
+        targetId: resourceId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { kind: 'REVISION', reviewId: review.id, revisionId: revision.id },
+      },
+      tx,
+    )
+    return { status: 'SUBMITTED' as const, reviewId: review.id, discarded: [] as DiscardedFile[] }
+  })
+  await removeDiscardedObjects(result.discarded)
+  return { status: result.status, reviewId: result.reviewId }
+}
+
+/** The owner (or an admin who may change the resource) withdraws a pending revision that no
+ * reviewer has: it is closed and its files are discarded; the published resource is untouched. */
+export async function discardRevision(actor: Actor | null, resourceId: string, meta: Meta = {}) {
+  if (!actor) throw unauthenticated()
+  const r = await loadResource(resourceId)
+  if (r.ownerId !== actor.userId && !can(actor, 'platform.admin', r.platform)) throw forbidden()
+  const discarded = await prisma.$transaction(async (tx) => {
+    await lockResourceRow(tx, resourceId)
+    const revision = await tx.resourceRevision.findUnique({ where: { openFor: resourceId } })
+    if (!revision) throw conflict('review.revision.error.none')
+    if (!isEditable(revision.status)) throw conflict('review.error.lockedInReview')
+    const files = await closeRevision(tx, revision.id, 'DISCARDED')
+    await writeAudit(
+      {
+        action: 'resource.update',
+        actorId: actor.userId,
+        platformId: r.platformId,
+        targetType: 'Resource',
+        targetId: resourceId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { revisionId: revision.id, discarded: true, files: files.map((f) => f.fileId) },
+      },
+      tx,
+    )
+    return files
+  })
+  await removeDiscardedObjects(discarded)
+}
+
 /** Locks the review row for the rest of the transaction: concurrent decisions queue here. */
 async function lockReview(tx: Tx, reviewId: string) {
   if (!ID.test(reviewId)) throw notFound()
@@ -134,18 +274,40 @@ async function lockReview(tx: Tx, reviewId: string) {
         },
       },
       resource: { select: { id: true, ownerId: true, status: true, platformId: true } },
+      revision: { select: { id: true, status: true, authorIds: true } },
       decisions: true,
     },
   })
 }
 
+/** The first reviewer takes it: the resource (a submission) or the revision moves into review. */
+async function markClaimed(tx: Tx, review: Awaited<ReturnType<typeof lockReview>>) {
+  if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED')
+    await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
+  if (review.kind === 'REVISION' && review.revisionId)
+    await tx.resourceRevision.updateMany({
+      where: { id: review.revisionId, status: 'SUBMITTED' },
+      data: { status: 'IN_REVIEW' },
+    })
+}
+
 function mayReview(
   actor: Actor,
-  review: { platform: { id: string; path: string }; resource: { ownerId: string }; submittedById: string },
+  review: {
+    platform: { id: string; path: string }
+    resource: { ownerId: string }
+    submittedById: string
+    revision: { authorIds: string[] } | null
+  },
 ) {
   if (!isReviewerOf(actor, review.platform)) throw forbidden()
-  // Nobody approves their own work, nor a resource they sent upward themselves.
-  if (review.resource.ownerId === actor.userId || review.submittedById === actor.userId)
+  // Nobody approves their own work, nor a resource they sent upward themselves, nor a revision
+  // they changed (an admin who edited it is one of its authors).
+  if (
+    review.resource.ownerId === actor.userId ||
+    review.submittedById === actor.userId ||
+    review.revision?.authorIds.includes(actor.userId)
+  )
     throw forbidden('review.error.ownSubmission')
 }
 
@@ -159,8 +321,7 @@ export async function claimReview(actor: Actor | null, reviewId: string, meta: M
     if (review.decisions.some((d) => d.reviewerId === actor.userId)) return { claimed: true }
     if (review.decisions.length >= review.platform.reviewersNeeded) throw conflict('review.error.alreadyClaimed')
     await tx.reviewDecision.create({ data: { reviewId, reviewerId: actor.userId } })
-    if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED')
-      await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
+    await markClaimed(tx, review)
     await writeAudit(
       {
         action: 'review.claim',
@@ -188,13 +349,16 @@ export async function assignReview(actor: Actor | null, reviewId: string, review
       where: { userId: reviewerUserId, role: 'REVIEWER', platformId: review.platformId },
     })
     if (!roles.length) throw validation({ reviewer: 'review.error.notAReviewer' }, 'review.error.notAReviewer')
-    if (review.resource.ownerId === reviewerUserId || review.submittedById === reviewerUserId)
+    if (
+      review.resource.ownerId === reviewerUserId ||
+      review.submittedById === reviewerUserId ||
+      review.revision?.authorIds.includes(reviewerUserId)
+    )
       throw forbidden('review.error.ownSubmission')
     if (review.decisions.some((d) => d.reviewerId === reviewerUserId)) return { assigned: true }
     if (review.decisions.length >= review.platform.reviewersNeeded) throw conflict('review.error.alreadyClaimed')
     await tx.reviewDecision.create({ data: { reviewId, reviewerId: reviewerUserId } })
-    if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED')
-      await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
+    await markClaimed(tx, review)
     const res = await tx.resource.findUniqueOrThrow({ where: { id: review.resourceId }, select: { title: true } })
     const platform = await tx.platform.findUniqueOrThrow({ where: { id: review.platformId }, select: { slug: true } })
     await notify(
@@ -277,7 +441,7 @@ function parseDecision(input: DecisionInput, criteria: string[], passScore: numb
  */
 export async function decideReview(actor: Actor | null, reviewId: string, input: DecisionInput, meta: Meta = {}) {
   if (!actor) throw unauthenticated()
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     const review = await lockReview(tx, reviewId)
     mayReview(actor, review)
     if (review.status !== 'OPEN') throw conflict('review.error.alreadyDecided')
@@ -286,8 +450,7 @@ export async function decideReview(actor: Actor | null, reviewId: string, input:
     if (!mine) {
       if (review.decisions.length >= review.platform.reviewersNeeded) throw conflict('review.error.alreadyClaimed')
       mine = await tx.reviewDecision.create({ data: { reviewId, reviewerId: actor.userId } })
-      if (review.kind === 'SUBMISSION' && review.resource.status === 'SUBMITTED')
-        await transition(tx, review.resourceId, 'SUBMITTED', 'IN_REVIEW')
+      await markClaimed(tx, review)
     }
     if (mine.decidedAt) throw conflict('review.error.alreadyDecided')
     const now = new Date()
@@ -316,15 +479,18 @@ export async function decideReview(actor: Actor | null, reviewId: string, input:
       tx,
     )
     const decided = [...review.decisions.filter((x) => x.id !== mine.id && x.decidedAt), { outcome: d.outcome }]
-    if (decided.length < review.platform.reviewersNeeded) return { settled: false as const }
+    if (decided.length < review.platform.reviewersNeeded) return { settled: false as const, discarded: [] }
     const outcome = decided.every((x) => x.outcome === 'APPROVED')
       ? 'APPROVED'
       : decided.some((x) => x.outcome === 'REJECTED')
         ? 'REJECTED'
         : 'CHANGES_REQUESTED'
-    await settle(tx, review, outcome, now, actor, meta)
-    return { settled: true as const, outcome }
+    const discarded = await settle(tx, review, outcome, now, actor, meta)
+    return { settled: true as const, outcome, discarded }
   })
+  // A closed revision's files: their bytes go once the decision has committed.
+  await removeDiscardedObjects(result.discarded)
+  return result.settled ? { settled: true as const, outcome: result.outcome } : { settled: false as const }
 }
 
 async function settle(
@@ -334,7 +500,8 @@ async function settle(
   now: Date,
   actor: Actor,
   meta: Meta,
-) {
+): Promise<DiscardedFile[]> {
+  let discarded: DiscardedFile[] = []
   await tx.review.update({
     where: { id: review.id },
     data: {
@@ -353,6 +520,39 @@ async function settle(
       to,
       outcome === 'APPROVED' ? { publishedAt: now, scopePlatformId: review.resource.platformId } : {},
     )
+  } else if (review.kind === 'REVISION') {
+    // The resource stays PUBLISHED whatever the outcome; only an approval changes what is live.
+    const revisionId = review.revisionId!
+    if (outcome === 'APPROVED') {
+      const applied = await applyRevision(tx, revisionId)
+      discarded = applied.discarded
+      const version = await snapshotVersion(tx, review.resourceId)
+      await tx.review.update({ where: { id: review.id }, data: { versionId: version.id } })
+      await writeAudit(
+        {
+          action: 'resource.publish',
+          actorId: actor.userId,
+          platformId: review.resource.platformId,
+          targetType: 'Resource',
+          targetId: review.resourceId,
+          ip: meta.ip,
+          requestId: meta.requestId,
+          data: {
+            revisionId,
+            reviewId: review.id,
+            version: version.number,
+            metadata: applied.metadata,
+            replacedBy: applied.replaced,
+            subtitles: applied.subtitles,
+          },
+        },
+        tx,
+      )
+    } else if (outcome === 'CHANGES_REQUESTED') {
+      await tx.resourceRevision.update({ where: { id: revisionId }, data: { status: 'CHANGES_REQUESTED' } })
+    } else {
+      discarded = await closeRevision(tx, revisionId, 'REJECTED')
+    }
   } else if (outcome === 'APPROVED') {
     // A recommendation accepted: the resource now shows on the parent's portal and all below it.
     await tx.resource.update({ where: { id: review.resourceId }, data: { scopePlatformId: review.platformId } })
@@ -364,6 +564,8 @@ async function settle(
   const link = `/p/${res.platform.slug}/r/${review.resourceId}`
   if (review.kind === 'SUBMISSION')
     await notify(tx, [res.ownerId], 'review.decided', { title: res.title, outcome: outcome }, link)
+  else if (review.kind === 'REVISION')
+    await notify(tx, [res.ownerId], 'review.decided', { title: res.title, outcome: `REVISION_${outcome}` }, link)
   else if (outcome === 'APPROVED')
     await notify(
       tx,
@@ -381,11 +583,12 @@ async function settle(
       targetId: review.resourceId,
       ip: meta.ip,
       requestId: meta.requestId,
-      data: { reviewId: review.id, kind: review.kind, outcome },
+      data: { reviewId: review.id, kind: review.kind, outcome, revisionId: review.revisionId },
     },
     tx,
   )
   await queueSearchSync(tx, [review.resourceId])
+  return discarded
 }
 
 /** 推荐: a reviewer of the platform whose portal shows a published resource sends it up one level. */

@@ -15,6 +15,7 @@ import { kindFromName } from '../media/sniff.server.ts'
 import { formatMb, maxAnyBytes, maxBytes } from '../media/limits.server.ts'
 import { loadResourceForActor } from '../resources/access.server.ts'
 import { assertMayUpload, newDraftTarget } from './upload-rights.server.ts'
+import { revisionForUpload } from '../resources/revisions.server.ts'
 
 const input = z.object({
   name: z.string().trim().min(1).max(255),
@@ -76,7 +77,9 @@ export async function startUpload(
     })
     if (busy) throw conflict('upload.error.replacementInProgress')
     const fileId = newId()
-    await prisma.$transaction(async (tx) => {
+    // On a published resource whose platform reviews changes, the file joins its pending revision.
+    const revisionId = await prisma.$transaction(async (tx) => {
+      const revisionId = await revisionForUpload(tx, actor, resource)
       await tx.resourceFile.create({
         data: {
           id: fileId,
@@ -86,6 +89,7 @@ export async function startUpload(
           originalName: name,
           size,
           storageKey: objectKeys.original({ platformId: platform.id, resourceId: resource.id, fileId }),
+          revisionId,
         },
       })
       await writeAudit(
@@ -97,12 +101,13 @@ export async function startUpload(
           targetId: resource.id,
           ip: meta.ip,
           requestId: meta.requestId,
-          data: { name, size, replaces: true },
+          data: { name, size, replaces: true, revisionId },
         },
         tx,
       )
+      return revisionId
     })
-    return { resourceId: resource.id, fileId }
+    return { resourceId: resource.id, fileId, revisionId }
   }
 
   if (attachTo) {
@@ -112,18 +117,23 @@ export async function startUpload(
     assertMayUpload(actor, { role: 'SUBTITLE', resource })
     if (guess !== 'SUBTITLE') throw validation({ file: 'media.error.unsupported' }, 'media.error.unsupported')
     const fileId = newId()
-    await prisma.resourceFile.create({
-      data: {
-        id: fileId,
-        resourceId: resource.id,
-        platformId: platform.id,
-        role: 'SUBTITLE',
-        originalName: name,
-        size,
-        storageKey: objectKeys.original({ platformId: platform.id, resourceId: resource.id, fileId }),
-      },
+    const revisionId = await prisma.$transaction(async (tx) => {
+      const revisionId = await revisionForUpload(tx, actor, resource)
+      await tx.resourceFile.create({
+        data: {
+          id: fileId,
+          resourceId: resource.id,
+          platformId: platform.id,
+          role: 'SUBTITLE',
+          originalName: name,
+          size,
+          storageKey: objectKeys.original({ platformId: platform.id, resourceId: resource.id, fileId }),
+          revisionId,
+        },
+      })
+      return revisionId
     })
-    return { resourceId: resource.id, fileId }
+    return { resourceId: resource.id, fileId, revisionId }
   }
 
   const resourceId = newId()

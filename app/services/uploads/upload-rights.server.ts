@@ -8,8 +8,8 @@
  *  - and manages the resource: its owner, or an admin of its platform (the same people
  *    `loadResourceForActor(…, { manage: true })` lets change it);
  *  - and the resource is still in a state that takes this kind of file: a new main file only
- *    into a draft, a replacement only while a draft or sent back for changes, a subtitle only
- *    onto a video.
+ *    into a draft, a replacement while a draft, sent back for changes or published (then as
+ *    part of a revision that is reviewed before it goes live), a subtitle only onto a video.
  * Inspecting an upload (tus HEAD, DELETE) needs the first two only.
  */
 import { conflict, forbidden, unauthenticated } from '~/lib/errors.ts'
@@ -33,7 +33,9 @@ function stateAllows({ role, resource }: UploadTarget) {
     case 'PRIMARY':
       return resource.status === 'DRAFT'
     case 'REPLACEMENT':
-      return resource.status === 'DRAFT' || resource.status === 'CHANGES_REQUESTED'
+      // On a published resource the replacement joins its pending revision (revisions.server.ts)
+      // and goes live only when that is approved, where the platform reviews changes.
+      return resource.status === 'DRAFT' || resource.status === 'CHANGES_REQUESTED' || resource.status === 'PUBLISHED'
     case 'SUBTITLE':
       return resource.kind === 'VIDEO'
     case 'PREVIOUS':

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Platform" ADD COLUMN     "contact" TEXT,
+ADD COLUMN     "hostUnit" TEXT,
+ADD COLUMN     "icpNumber" TEXT;
