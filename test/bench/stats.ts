@@ -1,13 +1,19 @@
-/** Figures the benchmarks share: medians of rounds, percentiles of samples and of autocannon runs. */
-import type autocannon from 'autocannon'
+/** Figures the benchmarks share: medians of rounds and percentiles of samples. */
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+/** The median: the middle value, or the mean of the two middle ones. */
+export function median(xs: number[]) {
+  if (!xs.length) throw new Error('median of no values: a measurement is missing')
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+
+/** A percentile of raw samples (nearest rank). */
+export function percentile(xs: number[], pct: number) {
+  if (!xs.length) throw new Error(`p${pct} of no samples: a measurement is missing`)
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((s.length * pct) / 100) - 1))]!
+}
 
 /** The 95th percentile of raw samples (nearest rank). */
-export const p95 = (xs: number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!
-
-/** autocannon reports p90 and p97.5; p95 is interpolated between them. */
-export function autocannonP95(r: autocannon.Result) {
-  return r.latency.p90 + (r.latency.p97_5 - r.latency.p90) * ((95 - 90) / (97.5 - 90))
-}
+export const p95 = (xs: number[]) => percentile(xs, 95)
