@@ -8,6 +8,10 @@ export async function startTestServer() {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
+  // Tests pause between requests (an ffmpeg run, a poll); with Node's 5 s default the server may
+  // close an idle keep-alive socket just as fetch reuses it (ECONNRESET on a loaded machine).
+  // The client's own idle timeout (the server's hint less a second) then always ends it first.
+  server.keepAliveTimeout = 65_000
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return { base, close: () => new Promise<void>((r) => server.close(() => r())) }
 }

@@ -7,6 +7,10 @@ import pg from 'pg'
 import { ensureChromium, ROOT, WEB_NODE_ARGS, waitForHttp } from '../../scripts/lib/services.ts'
 import { TEST } from './test-config.ts'
 
+/** Everything an e2e run keeps outside its database is named after it too (queues, index, files),
+ * so two runs on one machine (TEST_E2E_DB, TEST_E2E_PORT) never take each other's jobs or documents. */
+const RUN_TAG = TEST.e2eDb === 'erc_test_e2e' ? 'e2e' : TEST.e2eDb.replace(/^erc_test_/, '').replace(/[^a-z0-9_]/g, '')
+
 export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -15,12 +19,12 @@ export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     APP_URL: `http://localhost:${TEST.e2ePort}`,
     DATABASE_URL: `${TEST.pgBase}/${TEST.e2eDb}`,
     REDIS_URL: TEST.redisUrl,
-    REDIS_PREFIX: 'erce2e',
+    REDIS_PREFIX: `erc${RUN_TAG}`,
     MEILI_URL: TEST.meiliUrl,
     MEILI_MASTER_KEY: TEST.meiliKey,
-    MEILI_INDEX_PREFIX: 'e2e',
+    MEILI_INDEX_PREFIX: RUN_TAG,
     SESSION_SECRET: TEST.sessionSecret,
-    STORAGE_LOCAL_ROOT: path.join(ROOT, '.data/e2e-storage'),
+    STORAGE_LOCAL_ROOT: path.join(ROOT, `.data/${RUN_TAG}-storage`),
     MESSAGE_TRANSPORT: 'log',
     LOG_LEVEL: 'warn',
     ...extra,
