@@ -194,7 +194,10 @@ export async function serveThumb(req: Request, res: Response) {
 export async function serveDownload(req: Request, res: Response) {
   const token = req.path.split('/')[2] ?? ''
   const claims = verifyDownload(env().SESSION_SECRET, token)
-  if (!claims || storage.kind !== 'local' || !isValidKey(claims.key)) return refuse(req, res)
+  const tail = tailOf(req, 3)
+  // The name after the token is for the browser's address bar only: one plain segment, never a path.
+  if (!claims || !tail || tail.length !== 1 || storage.kind !== 'local' || !isValidKey(claims.key))
+    return refuse(req, res)
   // An original of a resource that was taken down (or deleted) stops downloading at once,
   // even through a link signed before.
   const original = parseOriginalKey(claims.key)
