@@ -8,6 +8,8 @@
  */
 import { prisma } from '../app/lib/db.server.ts'
 import { ttlCache } from '../app/lib/ttl-cache.server.ts'
+import { storage } from '../storage/index.ts'
+import { objectKeys } from '../storage/keys.ts'
 
 /** Extracted text is capped: it helps recall, but a 300-page PDF must not dominate the index. */
 const TEXT_CAP = 20_000
@@ -59,7 +61,8 @@ export type ResourceDocument = {
   updatedAt: number
   author: string
   ownerName: string
-  /** A preview image: derived prefix and the file under it (signed when a page shows it). */
+  /** A preview image: derived prefix and the file under it (signed when a page shows it); for a
+   * resource with no picture of its own, its cover card once one has been drawn. */
   thumb: { prefix: string; file: string } | null
   duration: number | null
   pages: number | null
@@ -138,6 +141,10 @@ export async function resourceDocuments(ids: string[]): Promise<{ docs: Resource
       },
     }),
   ])
+  // Resources with no picture of their own show their cover card, once the cover job has drawn it.
+  const drawn = await existingCovers(
+    rows.filter((r) => !thumbOf(r.files.find((f) => f.role === 'PRIMARY'))).map((r) => coverKeyOf(r)),
+  )
   const docs = rows.map((r): ResourceDocument => {
     const positions = r.curriculum.map((c) => tax.get(c.nodeId)).filter((n): n is TaxNode => !!n)
     const nodes = uniq(positions.flatMap((p) => p.path.split('/')))
@@ -190,7 +197,7 @@ export async function resourceDocuments(ids: string[]): Promise<{ docs: Resource
       updatedAt: r.updatedAt.getTime(),
       author: r.author,
       ownerName: r.owner.displayName,
-      thumb: thumbOf(primary),
+      thumb: thumbOf(primary, drawn.has(coverKeyOf(r)) ? coverKeyOf(r) : null),
       duration: typeof probe.duration === 'number' ? Math.round(probe.duration) : null,
       pages: typeof probe.pages === 'number' ? probe.pages : null,
     }
@@ -201,9 +208,42 @@ export async function resourceDocuments(ids: string[]): Promise<{ docs: Resource
 
 export type ThumbSource = { id: string; derivatives: { name: string; key: string; meta: unknown }[] } | undefined
 
-/** The poster of a video, the first page of a document, the smallest size of an image. */
-export function thumbOf(file: ThumbSource): ResourceDocument['thumb'] {
-  if (!file) return null
+export type CoverSource = {
+  id: string
+  platformId: string
+  title: string
+  resourceType: string
+  subject: string | null
+  grade: string | null
+}
+
+/** The key of the cover card for what the resource is now (a new title is a new card). */
+export function coverKeyOf(r: CoverSource) {
+  return objectKeys.cover(
+    { platformId: r.platformId, resourceId: r.id },
+    { title: r.title, type: r.resourceType, subject: r.subject, grade: r.grade },
+  )
+}
+
+/** Which of these cover keys exist in storage (a stat each, a few dozen at a time). */
+export async function existingCovers(keys: string[]) {
+  const found = new Set<string>()
+  for (let i = 0; i < keys.length; i += 32)
+    await Promise.all(
+      keys.slice(i, i + 32).map(async (k) => {
+        if (await storage.stat(k)) found.add(k)
+      }),
+    )
+  return found
+}
+
+/** The poster of a video, the first page of a document, the smallest size of an image; failing
+ * those, the resource's cover card (`cover`: its key, when it has been drawn). */
+export function thumbOf(file: ThumbSource, cover: string | null = null): ResourceDocument['thumb'] {
+  const fallback = cover
+    ? { prefix: cover.slice(0, cover.lastIndexOf('/') + 1), file: cover.slice(cover.lastIndexOf('/') + 1) }
+    : null
+  if (!file) return fallback
   const d = (n: string) => file.derivatives.find((x) => x.name === n)
   const prefixOf = (key: string) => key.slice(0, key.indexOf(`/${file.id}/`) + file.id.length + 2)
   const poster = d('poster')
@@ -218,5 +258,5 @@ export function thumbOf(file: ThumbSource): ResourceDocument['thumb'] {
     .sort((a, b) => a.width - b.width)[0]
   if (image && small)
     return { prefix: prefixOf(image.key), file: image.key.slice(prefixOf(image.key).length) + small.file }
-  return null
+  return fallback
 }

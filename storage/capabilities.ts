@@ -3,8 +3,9 @@
  * This module owns every kind of token a browser is handed for stored objects, and the rules
  * that say which object keys a token of each kind reaches:
  *
- *  - `thumb`     one object key (a poster, a document's first page, an image's smallest size).
- *                Public: a search result's picture. It opens that one key and nothing beside it.
+ *  - `thumb`     one object key (a poster, a document's first page, an image's smallest size,
+ *                or a resource's cover card). Public: a search result's picture. It opens that
+ *                one key and nothing beside it.
  *  - `media`     the derivatives of ONE file for ONE purpose, `full` (the player or page viewer
  *                of someone entitled to the content) or `preview` (the first 60 s of a video or
  *                audio, the first 3 pages of a document, an image's smallest size), bound either
@@ -18,6 +19,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { PREVIEW_IMAGE_WIDTH, PREVIEW_PAGES, PREVIEW_SECONDS } from '../app/lib/preview.ts'
+import { parseCoverKey } from './keys.ts'
 
 export type MediaKindCode = 'VIDEO' | 'AUDIO' | 'DOCUMENT' | 'IMAGE' | 'SUBTITLE'
 export type MediaScope = 'full' | 'preview'
@@ -73,9 +75,17 @@ function verify<K extends Kind>(secret: string, kind: K, token: string, now: num
 
 // ── thumb ────────────────────────────────────────────────────────────────────────────────────
 
+/** Whether a thumb token may name this key: one poster, first page or image size of a file, or
+ * one cover card of a resource (storage/keys.ts), never a folder or anything beside them. */
+export function isThumbKey(key: string) {
+  return (
+    /^derived\/[a-z0-9]{8,40}\/[a-z0-9]{8,40}\/[a-z0-9]{8,40}\/(poster|pages|image)\/[^/]+$/i.test(key) ||
+    parseCoverKey(key) !== null
+  )
+}
+
 export function signThumb(secret: string, key: string, ttlSeconds: number, now = Date.now()) {
-  if (!/^derived\/[a-z0-9]{8,40}\/[a-z0-9]{8,40}\/[a-z0-9]{8,40}\/(poster|pages|image)\/[^/]+$/i.test(key))
-    throw new Error('thumb tokens cover one poster, first page or image size')
+  if (!isThumbKey(key)) throw new Error('thumb tokens cover one poster, first page, image size or cover card')
   return sign(secret, { k: 'thumb', key, e: expiry(ttlSeconds, now) })
 }
 

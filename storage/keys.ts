@@ -3,7 +3,13 @@
  * be steered by user input (ids are checked; uploaders' file names never appear in keys).
  *   originals/<platformId>/<resourceId>/<fileId>            the uploaded bytes
  *   derived/<platformId>/<resourceId>/<fileId>/<output>/…   what processing made of them
+ *   covers/<platformId>/<resourceId>/<hash>.webp            the cover card of a resource with no
+ *                                                           picture of its own (workers/jobs/cover.ts)
+ * Covers belong to a resource, not to a file, so they live outside derived/ (whose fourth
+ * segment is always a file id: the orphan sweep and the media tokens rely on it).
  */
+import { createHash } from 'node:crypto'
+
 const SAFE_ID = /^[a-z0-9]{8,40}$/i
 const SAFE_SEGMENT = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,120}$/
 
@@ -29,6 +35,32 @@ export const objectKeys = {
     `derived/${id(f.platformId, 'platformId')}/${id(f.resourceId, 'resourceId')}/${id(f.fileId, 'fileId')}/`,
   derived: (f: FileRef, rel: string) => objectKeys.derivedPrefix(f) + relPath(rel),
   healthProbe: () => `system/readiness-probe`,
+  /** Prefix of a resource's cover cards (ends with "/"). */
+  coverPrefix: (r: CoverRef) => `covers/${id(r.platformId, 'platformId')}/${id(r.resourceId, 'resourceId')}/`,
+  /** The cover card for what the resource is now: a new title, type, subject or grade is a new key. */
+  cover: (r: CoverRef, fields: CoverFields) => `${objectKeys.coverPrefix(r)}${coverHash(fields)}.webp`,
+}
+
+export type CoverRef = { platformId: string; resourceId: string }
+/** What a cover card shows (workers/media/cover.ts draws exactly these). */
+export type CoverFields = { title: string; type: string; subject: string | null; grade: string | null }
+/** Bump when workers/media/cover.ts draws differently: every cover is then drawn again. */
+export const COVER_DESIGN = 1
+
+export function coverHash(f: CoverFields) {
+  return createHash('sha256')
+    .update(JSON.stringify([COVER_DESIGN, f.title, f.type, f.subject ?? '', f.grade ?? '']))
+    .digest('hex')
+    .slice(0, 16)
+}
+
+/** One cover card's key, exactly: covers/<platform>/<resource>/<16 hex>.webp. */
+const COVER_KEY = /^covers\/([a-zA-Z0-9]{8,40})\/([a-zA-Z0-9]{8,40})\/([0-9a-f]{16})\.webp$/
+
+/** The resource a cover key belongs to, or null when the key is not exactly one cover. */
+export function parseCoverKey(key: string): CoverRef | null {
+  const m = COVER_KEY.exec(key)
+  return m ? { platformId: m[1]!, resourceId: m[2]! } : null
 }
 
 /** The file an original key belongs to, or null. */
@@ -38,7 +70,7 @@ export function parseOriginalKey(key: string): FileRef | null {
 }
 
 export function isValidKey(key: string) {
-  return /^(originals|derived|system)\/[a-zA-Z0-9._/-]+$/.test(key) && !key.split('/').includes('..')
+  return /^(originals|derived|covers|system)\/[a-zA-Z0-9._/-]+$/.test(key) && !key.split('/').includes('..')
 }
 
 const TYPES: Record<string, string> = {

@@ -7,7 +7,9 @@ import { jobPayloads, type JobName, type JobPayload } from '../app/lib/jobs.ts'
 import { sendMessageJob } from './jobs/send-message.ts'
 import { MEDIA_STEP_ATTEMPTS, mediaStepJob } from './jobs/media-step.ts'
 import { sweepStorage } from '../app/services/media/orphans.server.ts'
+import { logger } from '../app/lib/logger.server.ts'
 import { syncResources } from '../search/resources-index.ts'
+import { coversAfterSync, renderCoversJob } from './jobs/cover.ts'
 
 export type JobDefinition<N extends JobName> = {
   payload: (typeof jobPayloads)[N] & z.ZodType<JobPayload<N>>
@@ -48,10 +50,24 @@ export const jobRegistry = {
     payload: jobPayloads['search.sync'],
     handler: async (p) => {
       await syncResources(p.resourceIds)
+      // A resource the index now shows without a picture gets a cover card (workers/jobs/cover.ts).
+      // The sync is done either way: a cover problem is logged, and never repeats the sync.
+      await coversAfterSync(p.resourceIds).catch((err) =>
+        logger.warn({ err: String(err), resourceIds: p.resourceIds.length }, 'cover cards not queued'),
+      )
     },
     // Meilisearch being down for a while must not lose a change: keep retrying for ~an hour.
     attempts: 12,
     backoff: { type: 'exponential', delay: 2_000 },
     timeoutMs: 300_000,
+  },
+  'cover.render': {
+    payload: jobPayloads['cover.render'],
+    handler: async (p) => {
+      await renderCoversJob(p)
+    },
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    timeoutMs: 120_000,
   },
 } satisfies { [N in JobName]: JobDefinition<N> }

@@ -32,6 +32,14 @@ export const jobPayloads = {
       .min(1)
       .max(1_000),
   }),
+  /** Draws the cover cards of these resources, where they have no picture of their own
+   * (workers/jobs/cover.ts); asked for after a search sync. */
+  'cover.render': z.object({
+    resourceIds: z
+      .array(z.string().regex(/^[a-z0-9]{8,40}$/i))
+      .min(1)
+      .max(500),
+  }),
 } as const
 
 export type MediaStepName = z.infer<(typeof jobPayloads)['media.step']>['step']

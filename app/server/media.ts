@@ -18,7 +18,7 @@ import { sessionCookie } from '../lib/session.server.ts'
 import type { MessageKey } from '../lib/i18n/index.ts'
 import { mediaGrantHolds } from '../services/resources/media-grants.server.ts'
 import { storage } from '../../storage/index.ts'
-import { contentTypeFor, isValidKey, parseOriginalKey } from '../../storage/keys.ts'
+import { contentTypeFor, isValidKey, parseCoverKey, parseOriginalKey } from '../../storage/keys.ts'
 import {
   cutPlaylist,
   mediaAccess,
@@ -40,6 +40,16 @@ export function isLive(fileId: string) {
     })
     // A taken-down resource's links stop working within this cache's lifetime (seconds).
     return !!f && f.status === 'READY' && f.resource.status !== 'DELETED' && f.resource.status !== 'TAKEN_DOWN'
+  })
+}
+
+const publishedCache = ttlCache<string, boolean>(5_000, 20_000)
+
+/** A resource's cover card may be shown while the resource is published (like its search card). */
+function isPublished(resourceId: string) {
+  return publishedCache.get(resourceId, async () => {
+    const r = await prisma.resource.findUnique({ where: { id: resourceId }, select: { status: true } })
+    return r?.status === 'PUBLISHED'
   })
 }
 
@@ -185,8 +195,10 @@ export async function serveThumb(req: Request, res: Response) {
   const claims = verifyThumb(env().SESSION_SECRET, token)
   const tail = tailOf(req, 3)
   if (!claims || !tail || tail.length !== 1 || tail[0] !== claims.key.split('/').pop()) return refuse(req, res)
-  const fileId = claims.key.split('/')[3] ?? ''
-  if (!(await isLive(fileId))) return refuse(req, res)
+  // A cover card belongs to a resource; every other picture to one file of it.
+  const cover = parseCoverKey(claims.key)
+  const live = cover ? await isPublished(cover.resourceId) : await isLive(claims.key.split('/')[3] ?? '')
+  if (!live) return refuse(req, res)
   return sendObject(req, res, claims.key, { cacheControl: 'private, max-age=300' })
 }
 

@@ -11,6 +11,30 @@ import { hashPassword } from '../../app/services/auth/password.server.ts'
 import { CORPUS, type CorpusItem } from '../../test/fixtures/catalogue-corpus.ts'
 
 const id = (prefix: string) => prefix + randomBytes(12).toString('hex')
+/** Seeding writes in bulk while the demo's workers and build share the CPU: Prisma's default of
+ * five seconds per transaction is too short on a busy two-core machine. */
+const BULK_TX = { timeout: 120_000, maxWait: 30_000 }
+
+/**
+ * Views for a resource downloaded `downloads` times: every download follows a view, and most
+ * views end without one (three to eight views per download, plus some who only looked).
+ * Deterministic in `salt`, and drawn outside the catalogue's random stream, so adding views
+ * changed no generated title.
+ */
+export function viewsFor(downloads: number, salt: string | number) {
+  const r = rng(
+    typeof salt === 'number' ? salt : [...salt].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261),
+  )
+  return Math.round(downloads * (3 + r() * 5) + 12 + r() * 240)
+}
+
+/** Whole-star scores from `n` raters whose mean is as close to `target` as they allow
+ * (4.8 from 8 raters: six 5s and two 4s, 4.75). */
+export function scoresFor(target: number, n: number) {
+  const low = Math.max(1, Math.min(5, Math.floor(target)))
+  const high = Math.round((target - low) * n)
+  return Array.from({ length: n }, (_, i) => Math.min(5, i < high ? low + 1 : low))
+}
 
 /** A small deterministic PRNG so that a seed gives the same catalogue every time. */
 export function rng(seed: number) {
@@ -109,6 +133,12 @@ export async function seedCorpus(prisma: PrismaClient, items: CorpusItem[] = COR
   })
   const platforms = new Map(platformRows.map((p) => [p.slug, p.id]))
   const users = await owners(prisma)
+  // Anyone with an account may rate: the demo's named people (teachers, reviewers, pupils, parents).
+  const people = await prisma.user.findMany({
+    where: { phone: { not: null } },
+    orderBy: { phone: 'asc' },
+    select: { id: true },
+  })
   const teachers = await generatedTeachers(prisma, platformRows, rng(1))
   const kps = new Map(
     (await prisma.knowledgePoint.findMany({ select: { id: true, name: true } })).map((k) => [k.name, k.id]),
@@ -154,6 +184,7 @@ export async function seedCorpus(prisma: PrismaClient, items: CorpusItem[] = COR
           scopePlatformId: province,
           publishedAt: new Date(Date.now() - ++day * 86_400_000),
           downloadCount: item.downloads ?? 0,
+          viewCount: viewsFor(item.downloads ?? 0, item.key),
           curriculum: { create: [{ nodeId: item.node }] },
           knowledgePoints: {
             create: (item.kps ?? []).filter((n) => kps.has(n)).map((n) => ({ knowledgePointId: kps.get(n)! })),
@@ -174,13 +205,15 @@ export async function seedCorpus(prisma: PrismaClient, items: CorpusItem[] = COR
           textContent: item.text ?? null,
         },
       })
-      // Real rating rows from demo users, around the intended average; the summary is computed from them.
+      // Real rating rows from demo users, about one per forty downloads, whose mean is the intended
+      // average as nearly as whole stars allow; the summary is computed from them.
       if (item.rating) {
-        const raters = users.filter((u) => u.id !== owner.id).slice(0, 8)
-        const scores = raters.map((_, i) =>
-          Math.max(1, Math.min(5, Math.round(item.rating! + (i % 3 === 0 ? -0.6 : 0.3)))),
+        const raters = people.filter((u) => u.id !== owner.id)
+        const scores = scoresFor(
+          item.rating,
+          Math.min(raters.length, Math.max(3, Math.round((item.downloads ?? 0) / 40))),
         )
-        await tx.rating.createMany({ data: raters.map((u, i) => ({ userId: u.id, resourceId, score: scores[i]! })) })
+        await tx.rating.createMany({ data: scores.map((score, i) => ({ userId: raters[i]!.id, resourceId, score })) })
         await tx.resource.update({
           where: { id: resourceId },
           data: { ratingAvg: scores.reduce((a, b) => a + b, 0) / scores.length, ratingCount: scores.length },
@@ -200,7 +233,7 @@ export async function seedCorpus(prisma: PrismaClient, items: CorpusItem[] = COR
             textContent: item.subtitles,
           },
         })
-    })
+    }, BULK_TX)
     ids[item.key] = resourceId
   }
   return ids
@@ -291,6 +324,11 @@ export async function generateResources(
       const scores = raters.map(() => Math.max(1, Math.min(5, Math.round(quality + (random() - 0.5) * 2))))
       raters.forEach((u, k) => ratingRows.push({ userId: u.id, resourceId: rid, score: scores[k]! }))
       const rating = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0
+      // Drawn in the order they always were, so the same seed gives the same catalogue.
+      const licence = premium ? 'PREMIUM' : pick(['CC-BY', 'CC-BY-NC', 'CC-BY-NC-SA', 'CC-BY-SA'])
+      const price = premium ? pick([990, 1990, 2990, 4900, 9900]) : null
+      const publishedAt = new Date(now - Math.floor(random() * 3 * 365) * 86_400_000)
+      const downloads = Math.floor(random() * 2000)
       rows.push([
         rid,
         platform.id,
@@ -301,13 +339,14 @@ export async function generateResources(
         kindOf(type),
         s.subject?.toUpperCase() ?? null,
         s.grade,
-        premium ? 'PREMIUM' : pick(['CC-BY', 'CC-BY-NC', 'CC-BY-NC-SA', 'CC-BY-SA']),
-        premium ? pick([990, 1990, 2990, 4900, 9900]) : null,
+        licence,
+        price,
         platform.id,
-        new Date(now - Math.floor(random() * 3 * 365) * 86_400_000),
+        publishedAt,
         rating,
         scores.length,
-        Math.floor(random() * 2000),
+        downloads,
+        viewsFor(downloads, seed * 1_000_003 + done + i),
         owner.displayName,
       ])
       positions.push([rid, s.id])
@@ -330,6 +369,7 @@ export async function generateResources(
       'ratingAvg',
       'ratingCount',
       'downloadCount',
+      'viewCount',
       'author',
     ]
     await prisma.$transaction(async (tx) => {
@@ -354,7 +394,7 @@ export async function generateResources(
           data: kpRows.map(([resourceId, knowledgePointId]) => ({ resourceId, knowledgePointId })),
           skipDuplicates: true,
         })
-    })
+    }, BULK_TX)
     done += size
     onProgress?.(done)
   }

@@ -1,7 +1,10 @@
-/** Renders text with search-match markers as <mark> elements, never as HTML from the index. */
+/** Small catalogue renderers: search-match marks, rating stars, prices. */
+import { useT } from '../i18n.tsx'
+
 const START = '\u0002'
 const END = '\u0003'
 
+/** Renders text with search-match markers as <mark> elements, never as HTML from the index. */
 export function Marked({ text }: { text: string }) {
   const parts: React.ReactNode[] = []
   let rest = text
@@ -21,13 +24,43 @@ export function Marked({ text }: { text: string }) {
   return <>{parts}</>
 }
 
-/** "4.5 ★ (12)" or nothing for an unrated resource. */
+/**
+ * How full each of the five stars is, from 0 to 1, for the average as it is printed (one
+ * decimal): 4.6 → four full stars and one 60 % full, 4.25 → 4.3 → four and 30 %. Stars and the
+ * number beside them can never disagree.
+ */
+export function starFills(rating: number): number[] {
+  const shown = Math.round(Math.min(5, Math.max(0, Number.isFinite(rating) ? rating : 0)) * 10) / 10
+  return [0, 1, 2, 3, 4].map((i) => Math.round(Math.min(1, Math.max(0, shown - i)) * 10) / 10)
+}
+
+const STAR_BOX: React.CSSProperties = { position: 'relative', display: 'inline-block' }
+const STAR_FILL: React.CSSProperties = {
+  position: 'absolute',
+  left: 0,
+  top: 0,
+  overflow: 'hidden',
+  whiteSpace: 'nowrap',
+}
+
+/** "★★★★☆ 4.6 (12)", the fifth star 60 % gold; nothing for an unrated resource. Screen readers
+ * hear the average and the number of ratings instead of five symbols. */
 export function Stars({ rating, count, label }: { rating: number; count: number; label: string }) {
+  const t = useT()
   if (!count) return null
+  const avg = (Math.round(rating * 10) / 10).toFixed(1)
+  const spoken = t('engagement.ratingSummary', { avg, n: count })
   return (
-    <span className="stars" title={label}>
-      {'★'.repeat(Math.round(rating))}
-      <span className="stars-off">{'★'.repeat(5 - Math.round(rating))}</span> {rating.toFixed(1)} ({count})
+    <span className="stars" title={label} role="img" aria-label={spoken} data-rating={avg}>
+      {starFills(rating).map((fill, i) => (
+        <span key={i} style={STAR_BOX} aria-hidden="true" data-fill={fill}>
+          <span className="stars-off">★</span>
+          {fill > 0 && <span style={{ ...STAR_FILL, width: `${fill * 100}%` }}>★</span>}
+        </span>
+      ))}{' '}
+      <span aria-hidden="true">
+        {avg} ({count})
+      </span>
     </span>
   )
 }
