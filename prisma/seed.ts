@@ -25,6 +25,34 @@ type P = {
   bannerText?: string
 }
 
+/** What each demo portal's footer shows (主办单位, contact, ICP备案号): plausible, made-up values. */
+const DEMO_FOOTERS: Record<string, { hostUnit: string; contact: string; icpNumber: string }> = {
+  hunan: {
+    hostUnit: '湖南省电化教育馆',
+    contact: '0731-84720601 · 长沙市开福区三一大道 456 号',
+    icpNumber: '湘ICP备05004526号-3',
+  },
+  changsha: { hostUnit: '长沙市电化教育馆', contact: '0731-88665120', icpNumber: '湘ICP备10201873号-2' },
+  zhuzhou: { hostUnit: '株洲市电化教育馆', contact: '0731-28283306', icpNumber: '湘ICP备12007741号-1' },
+  xiangtan: { hostUnit: '湘潭市电化教育馆', contact: '0731-58223417', icpNumber: '湘ICP备13003152号-1' },
+  hengyang: { hostUnit: '衡阳市电化教育馆', contact: '0734-8868215', icpNumber: '湘ICP备14010268号-1' },
+  yueyang: { hostUnit: '岳阳市电化教育馆', contact: '0730-8881537', icpNumber: '湘ICP备15008817号-1' },
+  changshaxian: { hostUnit: '长沙县教育局', contact: '0731-84018826', icpNumber: '湘ICP备16012093号-1' },
+  wangcheng: { hostUnit: '长沙市望城区教育局', contact: '0731-88084250', icpNumber: '湘ICP备17004412号-1' },
+  liuyang: { hostUnit: '浏阳市教育局', contact: '0731-83612078', icpNumber: '湘ICP备11009330号-1' },
+  liling: {
+    hostUnit: '醴陵市教育局',
+    contact: '0731-23211365 · 醴陵市瓷城大道 18 号',
+    icpNumber: '湘ICP备2021012851号-1',
+  },
+  youxian: { hostUnit: '攸县教育局', contact: '0731-24212890', icpNumber: '湘ICP备18006634号-1' },
+  xiangtanxian: { hostUnit: '湘潭县教育局', contact: '0731-57822316', icpNumber: '湘ICP备19002781号-1' },
+  shaoshan: { hostUnit: '韶山市教育局', contact: '0731-55685230', icpNumber: '湘ICP备2020004127号-1' },
+  'cs-yizhong': { hostUnit: '长沙市第一中学', contact: '0731-84445071', icpNumber: '湘ICP备09011205号-1' },
+  'll-yizhong': { hostUnit: '醴陵市第一中学', contact: '0731-23223070', icpNumber: '湘ICP备2022015563号-1' },
+  'xtx-yizhong': { hostUnit: '湘潭县第一中学', contact: '0731-57821152', icpNumber: '湘ICP备2023008846号-1' },
+}
+
 export const DEMO_PLATFORMS: P[] = [
   {
     slug: 'hunan',
@@ -300,7 +328,8 @@ export async function seed(prisma: PrismaClient) {
   for (const p of DEMO_PLATFORMS) {
     const parent = p.parent ? ids.get(p.parent) : undefined
     if (p.parent && !parent) throw new Error(`seed: parent ${p.parent} must come before ${p.slug}`)
-    const { parent: _parent, ...fields } = p
+    const { parent: _parent, ...own } = p
+    const fields = { ...own, ...DEMO_FOOTERS[p.slug] }
     const row = await prisma.platform.upsert({
       where: { slug: p.slug },
       create: { ...fields, parentId: parent?.id ?? null, path: 'pending' },

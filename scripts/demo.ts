@@ -21,6 +21,8 @@ import {
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: process.env.NODE_ENV ?? 'development',
+  // This is the demo: the sign-in page may say where the demo accounts are (app/lib/env.server.ts).
+  DEMO_MODE: '1',
   PORT: process.env.PORT ?? '3000',
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/erc',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

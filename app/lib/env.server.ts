@@ -53,6 +53,12 @@ const schema = z
     SMTP_URL: z.string().default(''),
     MAIL_FROM: z.string().default('湖南省教育资源云 <noreply@example.cn>'),
     DEFAULT_PLATFORM_SLUG: z.string().default('hunan'),
+    /** "1" only in the demo (scripts/demo.ts): the sign-in page then says where the demo accounts are.
+     * Off by default, so a real deployment never shows it. */
+    DEMO_MODE: z
+      .enum(['0', '1'])
+      .default('0')
+      .transform((v) => v === '1'),
     SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
     /** Which proxies may tell us the client's address (X-Forwarded-For) and scheme: a hop count

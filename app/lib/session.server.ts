@@ -48,7 +48,9 @@ export async function requireActor(
   const actor = await getActor(request, context)
   if (!actor) {
     const url = new URL(request.url)
-    throw redirect(`/p/${platformSlug}/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`)
+    // On the platform's own host name its sign-in page is /login (app/lib/platform-links.ts).
+    const login = context.hostPlatformSlug === platformSlug ? '/login' : `/p/${platformSlug}/login`
+    throw redirect(`${login}?redirectTo=${encodeURIComponent(url.pathname + url.search)}`)
   }
   return actor
 }

@@ -1,5 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { AuditTable } from '~/components/admin/audit-table.tsx'
+import { BrandingForm, FooterForm, LogoForm } from '~/components/admin/branding.tsx'
+import { MembersSection } from '~/components/admin/members.tsx'
 import { CsrfInput, Field, FormMessage } from '~/components/form.tsx'
 import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
@@ -7,61 +10,69 @@ import { formString, readForm } from '~/lib/csrf.server.ts'
 import { UserStatus } from '~/lib/db.server.ts'
 import { ROLES } from '~/lib/roles.ts'
 import { throwAsResponse, runAction } from '~/lib/http.server.ts'
-import { isMessageKey } from '~/lib/i18n/index.ts'
-import { requirePlatform, requirePlatformPermission } from '~/lib/platform.server.ts'
+import { getLocale } from '~/lib/locale.server.ts'
+import { linkHere, requirePlatform, requirePlatformPermission } from '~/lib/platform.server.ts'
+import { platformHref } from '~/lib/platform-links.ts'
 import { requestMeta, requireActor } from '~/lib/session.server.ts'
 import { findChildPlatforms } from '~/models/platform.server.ts'
+import { can } from '~/services/authorization.server.ts'
+import { forPage, queryAuditLog } from '~/services/platform/audit-query.server.ts'
 import { grantRole, revokeRole, setUserStatus } from '~/services/platform/manage-roles.server.ts'
-import { listAuditLog, listPlatformMembers } from '~/services/platform/read-platform-admin.server.ts'
-import { updatePlatformBranding } from '~/services/platform/update-platform-branding.server.ts'
+import { revealMemberContact, searchPlatformMembers } from '~/services/platform/members.server.ts'
+import { readPlatformSettings } from '~/services/platform/read-platform-admin.server.ts'
+import {
+  updatePlatformBranding,
+  updatePlatformFooter,
+  updatePlatformLogo,
+} from '~/services/platform/update-platform-branding.server.ts'
 import { updateSensitiveWords } from '~/services/safety/sensitive-words.server.ts'
 import { updateReviewRules } from '~/services/review/rules-config.server.ts'
 import { CRITERIA } from '~/lib/review-codes.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
-import { prisma } from '~/lib/db.server.ts'
 import { countPendingTeacherRequests } from '~/services/auth/teacher-certification.server.ts'
+import { AppError } from '~/lib/errors.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'platform.admin')
+  const sp = new URL(request.url).searchParams
   try {
-    const [members, audit, children, words, pendingTeachers] = await Promise.all([
-      listPlatformMembers(actor, platform.id),
-      listAuditLog(actor, platform.id, { take: 50, includeDescendants: true }),
+    const [settings, members, audit, children, pendingTeachers] = await Promise.all([
+      readPlatformSettings(actor, platform.id),
+      searchPlatformMembers(actor, platform.id, { q: sp.get('q'), role: sp.get('role'), page: sp.get('page') }),
+      queryAuditLog(actor, platform.id, {}, 6, getLocale(request)),
       findChildPlatforms(platform.id),
-      prisma.platform.findUniqueOrThrow({
-        where: { id: platform.id },
-        select: {
-          sensitiveWords: true,
-          reviewRequired: true,
-          reviewersNeeded: true,
-          reviewCriteria: true,
-          reviewPassScore: true,
-        },
-      }),
       countPendingTeacherRequests(actor, platform.id),
     ])
+    const here = linkHere(context, platform)
+    const { sensitiveWords, reviewRequired, reviewersNeeded, reviewCriteria, reviewPassScore, ...look } = settings
     return {
       pendingTeachers,
-      sensitiveWords: words.sensitiveWords.join('\n'),
-      rules: {
-        reviewRequired: words.reviewRequired,
-        reviewersNeeded: words.reviewersNeeded,
-        reviewCriteria: words.reviewCriteria,
-        reviewPassScore: words.reviewPassScore,
-      },
+      settings: { ...look, sensitiveWords },
+      rules: { reviewRequired, reviewersNeeded, reviewCriteria, reviewPassScore },
       members,
-      audit: audit.map((a) => ({
-        id: a.id,
-        at: a.at.toISOString(),
-        action: a.action,
-        actorName: a.actorName,
-        target: a.targetType ? `${a.targetType}` : '',
+      manageResources: can(actor, 'resource.takedown', platform),
+      audit: forPage(audit.rows, here),
+      children: children.map((c) => ({
+        slug: c.slug,
+        name: c.name,
+        level: c.level,
+        mode: c.mode,
+        status: c.status,
+        // Each sub-platform's admin page at its own address.
+        href: platformHref(c, '/admin', here),
       })),
-      children: children.map((c) => ({ slug: c.slug, name: c.name, level: c.level, mode: c.mode, status: c.status })),
     }
   } catch (e) {
     throwAsResponse(e)
   }
+}
+
+/** The logo arrives as a multipart form (bounded at 1 MB before this runs: app/server/remix-handler.ts). */
+async function uploadedBytes(form: FormData, name: string) {
+  const v = form.get(name)
+  if (!v || typeof v === 'string' || v.size === 0)
+    throw new AppError('VALIDATION', 'admin.logo.error.empty', { [name]: 'admin.logo.error.empty' })
+  return Buffer.from(await v.arrayBuffer())
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -80,11 +91,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
             bannerText: formString(form, 'bannerText', 500),
             primaryColor: formString(form, 'primaryColor', 20),
             accentColor: formString(form, 'accentColor', 20),
-            logoUrl: formString(form, 'logoUrl', 1000),
           },
           meta,
         )
         return { ok: true as const, message: 'admin.brandingSaved' as const }
+      case 'logo':
+        await updatePlatformLogo(actor, platform.id, await uploadedBytes(form, 'logo'), meta)
+        return { ok: true as const, message: 'admin.logo.saved' as const }
+      case 'logo-remove':
+        await updatePlatformLogo(actor, platform.id, null, meta)
+        return { ok: true as const, message: 'admin.logo.removed' as const }
+      case 'footer':
+        await updatePlatformFooter(
+          actor,
+          platform.id,
+          {
+            hostUnit: formString(form, 'hostUnit', 200),
+            contact: formString(form, 'contact', 300),
+            icpNumber: formString(form, 'icpNumber', 100),
+          },
+          meta,
+        )
+        return { ok: true as const, message: 'admin.footer.saved' as const }
       case 'review-rules':
         await updateReviewRules(
           actor,
@@ -119,6 +147,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case 'revoke':
         await revokeRole(actor, { assignmentId: formString(form, 'assignmentId', 60) }, meta)
         return { ok: true as const, message: 'admin.roleRevoked' as const }
+      case 'reveal-contact': {
+        const revealed = await revealMemberContact(actor, platform.id, formString(form, 'userId', 60), meta)
+        return { ok: true as const, revealed }
+      }
       case 'disable':
       case 'enable': {
         const disable = form.get('intent') === 'disable'
@@ -141,47 +173,42 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function Admin() {
   const t = useT()
   const data = useLoaderData<typeof loader>()
-  const { members, audit, children } = data
+  const { members, audit, children, settings, rules } = data
   const result = useActionData<typeof action>()
-  const { platform, base } = usePlatformLayout()
+  const { base } = usePlatformLayout()
+  const revealed = (result && result.ok && 'revealed' in result ? result.revealed : null) ?? null
   return (
     <section>
       <h1>{t('admin.title')}</h1>
-      <p>
-        <Link to={`${base}/admin/teachers`} data-testid="admin-teachers-link">
-          {t('auth.admin.link')}
-        </Link>
-        {data.pendingTeachers ? (
-          <span className="badge"> {t('auth.admin.pendingCount', { n: data.pendingTeachers })}</span>
+      <nav className="admin-links" aria-label={t('admin.title')}>
+        {data.manageResources ? (
+          <Link to={`${base}/admin/resources`} className="button button-secondary" data-testid="admin-resources-link">
+            {t('admin.resources.title')}
+          </Link>
         ) : null}
-      </p>
-      <FormMessage result={result} />
+        <Link to={`${base}/audit`} className="button button-secondary" data-testid="admin-audit-link">
+          {t('audit.title')}
+        </Link>
+        <Link to={`${base}/admin/teachers`} className="button button-secondary" data-testid="admin-teachers-link">
+          {t('auth.admin.link')}
+          {data.pendingTeachers ? (
+            <span className="badge"> {t('auth.admin.pendingCount', { n: data.pendingTeachers })}</span>
+          ) : null}
+        </Link>
+      </nav>
+      {revealed ? null : <FormMessage result={result} />}
       <div className="grid-2">
-        <section className="card" aria-labelledby="brand-h">
+        <section className="card" aria-labelledby="brand-h" id="branding">
           <h2 id="brand-h">{t('admin.branding')}</h2>
-          <Form method="post" className="stack" noValidate>
-            <CsrfInput />
-            <input type="hidden" name="intent" value="branding" />
-            <Field name="name" label="field.name" defaultValue={platform.name} result={result} maxLength={60} />
-            <Field
-              name="bannerText"
-              label="field.bannerText"
-              defaultValue={platform.bannerText ?? ''}
-              result={result}
-              maxLength={120}
-            />
-            <Field
-              name="primaryColor"
-              label="field.primaryColor"
-              defaultValue={platform.primaryColor}
-              result={result}
-            />
-            <Field name="accentColor" label="field.accentColor" defaultValue={platform.accentColor} result={result} />
-            <Field name="logoUrl" label="field.logoUrl" defaultValue={platform.logoUrl ?? ''} result={result} />
-            <button type="submit" className="button">
-              {t('form.save')}
-            </button>
-          </Form>
+          <BrandingForm platform={settings} result={result} />
+        </section>
+        <section className="card" aria-labelledby="logo-h" id="logo">
+          <h2 id="logo-h">{t('admin.logo')}</h2>
+          <LogoForm logoUrl={settings.logoUrl} result={result} />
+        </section>
+        <section className="card" aria-labelledby="footer-h" id="footer">
+          <h2 id="footer-h">{t('admin.footer.title')}</h2>
+          <FooterForm values={settings} result={result} />
         </section>
         <section className="card" aria-labelledby="rules-h">
           <h2 id="rules-h">{t('review.rules')}</h2>
@@ -189,12 +216,12 @@ export default function Admin() {
             <CsrfInput />
             <input type="hidden" name="intent" value="review-rules" />
             <label>
-              <input type="checkbox" name="reviewRequired" defaultChecked={data.rules.reviewRequired} />{' '}
+              <input type="checkbox" name="reviewRequired" defaultChecked={rules.reviewRequired} />{' '}
               {t('review.rules.required')}
             </label>
             <label>
               {t('review.rules.reviewers')}{' '}
-              <select name="reviewersNeeded" defaultValue={String(data.rules.reviewersNeeded)}>
+              <select name="reviewersNeeded" defaultValue={String(rules.reviewersNeeded)}>
                 <option value="1">1</option>
                 <option value="2">2</option>
               </select>
@@ -207,7 +234,7 @@ export default function Admin() {
                     type="checkbox"
                     name="reviewCriteria"
                     value={c}
-                    defaultChecked={data.rules.reviewCriteria.includes(c)}
+                    defaultChecked={rules.reviewCriteria.includes(c)}
                   />{' '}
                   {t(`review.criterion.${c}` as MessageKey)}
                 </label>
@@ -221,7 +248,7 @@ export default function Admin() {
                 min={1}
                 max={5}
                 step={0.5}
-                defaultValue={data.rules.reviewPassScore}
+                defaultValue={rules.reviewPassScore}
               />
             </label>
             <button type="submit" className="button">
@@ -238,7 +265,7 @@ export default function Admin() {
             <textarea
               name="sensitiveWords"
               rows={5}
-              defaultValue={data.sensitiveWords}
+              defaultValue={settings.sensitiveWords.join('\n')}
               aria-label={t('safety.sensitiveWords')}
               data-testid="sensitive-words"
             />
@@ -249,19 +276,20 @@ export default function Admin() {
         </section>
         <section className="card" aria-labelledby="grant-h">
           <h2 id="grant-h">{t('admin.grantRole')}</h2>
-          <Form method="post" className="stack" noValidate>
+          <Form method="post" className="stack" noValidate data-testid="grant-form" preventScrollReset>
             <CsrfInput />
             <input type="hidden" name="intent" value="grant" />
             <Field name="identifier" label="admin.userIdentifier" result={result} maxLength={254} />
             <Field name="role" label="field.role" result={result}>
-              <select id="f-role" name="role">
-                {ROLES.map((r) => (
+              <select id="f-role" name="role" data-testid="grant-role">
+                {members.grantable.map((r) => (
                   <option key={r} value={r}>
                     {t(`role.${r}`)}
                   </option>
                 ))}
               </select>
             </Field>
+            <p className="muted small">{t('admin.grantHint')}</p>
             <button type="submit" className="button">
               {t('admin.grantRole')}
             </button>
@@ -269,61 +297,15 @@ export default function Admin() {
         </section>
       </div>
 
-      <section aria-labelledby="members-h">
-        <h2 id="members-h">{t('admin.members')}</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('admin.col.name')}</th>
-                <th>{t('admin.col.contact')}</th>
-                <th>{t('admin.col.roles')}</th>
-                <th>{t('admin.col.status')}</th>
-                <th>{t('admin.col.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <tr key={m.id}>
-                  <td>
-                    {m.displayName}
-                    {m.schoolName ? <span className="muted small"> · {m.schoolName}</span> : null}
-                  </td>
-                  <td>{m.phone ?? m.email}</td>
-                  <td>
-                    {m.roles.map((r) => (
-                      <Form method="post" key={r.id} className="inline chip">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="revoke" />
-                        <input type="hidden" name="assignmentId" value={r.id} />
-                        {t(`role.${r.role}`)}{' '}
-                        <button
-                          type="submit"
-                          className="link-button small"
-                          aria-label={`${t('admin.revokeRole')} ${t(`role.${r.role}`)}`}
-                        >
-                          ×
-                        </button>
-                      </Form>
-                    ))}
-                  </td>
-                  <td>{t(`user.status.${m.status}`)}</td>
-                  <td>
-                    <Form method="post" className="inline">
-                      <CsrfInput />
-                      <input type="hidden" name="userId" value={m.id} />
-                      <input type="hidden" name="intent" value={m.status === 'ACTIVE' ? 'disable' : 'enable'} />
-                      <button type="submit" className="link-button">
-                        {m.status === 'ACTIVE' ? t('admin.disableUser') : t('admin.enableUser')}
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <MembersSection
+        rows={members.rows}
+        total={members.total}
+        page={members.page}
+        pages={members.pages}
+        filters={members.filters}
+        roles={ROLES}
+        revealed={revealed}
+      />
 
       {children.length ? (
         <section aria-labelledby="children-h">
@@ -342,7 +324,7 @@ export default function Admin() {
                 {children.map((c) => (
                   <tr key={c.slug}>
                     <td>
-                      <Link to={`/p/${c.slug}/admin`}>{c.name}</Link>
+                      <Link to={c.href}>{c.name}</Link>
                     </td>
                     <td>{t(`platform.level.${c.level}`)}</td>
                     <td>{t(`platform.mode.${c.mode}`)}</td>
@@ -357,35 +339,10 @@ export default function Admin() {
 
       <section aria-labelledby="audit-h">
         <h2 id="audit-h">{t('admin.audit')}</h2>
-        {audit.length ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t('admin.col.time')}</th>
-                  <th>{t('admin.col.action')}</th>
-                  <th>{t('admin.col.actor')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {audit.map((a) => {
-                  const key = `audit.${a.action}`
-                  return (
-                    <tr key={a.id}>
-                      <td>
-                        <time dateTime={a.at}>{a.at.replace('T', ' ').slice(0, 19)}</time>
-                      </td>
-                      <td>{isMessageKey(key) ? t(key) : a.action}</td>
-                      <td>{a.actorName ?? '—'}</td>
-                    </tr>
-                  )
-                })}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="muted">{t('admin.auditEmpty')}</p>
-        )}
+        {audit.length ? <AuditTable rows={audit} /> : <p className="muted">{t('admin.auditEmpty')}</p>}
+        <p>
+          <Link to={`${base}/audit`}>{t('admin.audit.all')} →</Link>
+        </p>
       </section>
     </section>
   )

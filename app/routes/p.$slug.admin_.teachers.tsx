@@ -9,6 +9,7 @@ import { RegistrationMode } from '~/lib/db.server.ts'
 import { runAction, throwAsResponse } from '~/lib/http.server.ts'
 import { requirePlatform, requirePlatformPermission } from '~/lib/platform.server.ts'
 import { requestMeta, requireActor } from '~/lib/session.server.ts'
+import { maskContact } from '~/services/platform/contact-mask.ts'
 import {
   decideTeacherRequest,
   listTeacherRequests,
@@ -22,7 +23,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     id: r.id,
     status: r.status,
     name: r.user.displayName,
-    contact: r.user.phone ?? r.user.email ?? '',
+    // Masked as in the members list (ADR 0016): enough to recognise, not to copy.
+    contact: maskContact(r.user.phone ?? r.user.email ?? ''),
     schoolName: r.schoolName ?? '',
     subjects: r.subjects.join('、'),
     note: r.note,

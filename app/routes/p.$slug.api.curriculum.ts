@@ -4,6 +4,7 @@
  * everyone. Used by the curriculum picker.
  */
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { getLocale } from '~/lib/locale.server.ts'
 import { requirePlatform } from '~/lib/platform.server.ts'
 import { curriculumChildren, knowledgePointsFor } from '~/services/catalogue/curriculum.server.ts'
 
@@ -13,8 +14,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (parent !== null && !/^[a-z0-9.]{1,80}$/.test(parent))
     return Response.json({ error: 'bad parent' }, { status: 400 })
   const [children, knowledgePoints] = await Promise.all([
-    curriculumChildren(parent || null),
+    curriculumChildren(parent || null, getLocale(request)),
     parent ? knowledgePointsFor(parent) : Promise.resolve([]),
   ])
-  return Response.json({ children, knowledgePoints }, { headers: { 'Cache-Control': 'public, max-age=300' } })
+  return Response.json(
+    { children, knowledgePoints },
+    { headers: { 'Cache-Control': 'public, max-age=300', Vary: 'Cookie' } },
+  )
 }

@@ -1,11 +1,14 @@
-/** 审计日志: the platform's trail (and its sub-platforms'), for its admins and its regulator. */
+/** 审计日志: the platform's trail (and its sub-platforms'), for its admins and its regulator, in
+ * words: action names, objects by title with links, details as "field: before → after", Beijing time. */
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
+import { AuditTable } from '~/components/admin/audit-table.tsx'
 import { useT } from '~/components/i18n.tsx'
 import { throwAsResponse } from '~/lib/http.server.ts'
-import { isMessageKey, type MessageKey } from '~/lib/i18n/index.ts'
-import { requirePlatformPermission } from '~/lib/platform.server.ts'
-import { AUDIT_GROUPS, queryAuditLog } from '~/services/platform/audit-query.server.ts'
+import type { MessageKey } from '~/lib/i18n/index.ts'
+import { getLocale } from '~/lib/locale.server.ts'
+import { linkHere, requirePlatformPermission } from '~/lib/platform.server.ts'
+import { AUDIT_GROUPS, forPage, queryAuditLog } from '~/services/platform/audit-query.server.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'platform.audit.read')
@@ -18,8 +21,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     to: sp.get('to'),
     before: sp.get('before'),
   }
-  const page = await queryAuditLog(actor, platform.id, filters).catch(throwAsResponse)
-  return { page, filters, groups: [...AUDIT_GROUPS] }
+  const page = await queryAuditLog(actor, platform.id, filters, 50, getLocale(request)).catch(throwAsResponse)
+  return {
+    page: { next: page.next, rows: forPage(page.rows, linkHere(context, platform)) },
+    filters,
+    groups: [...AUDIT_GROUPS],
+  }
 }
 
 export default function Audit() {
@@ -33,7 +40,8 @@ export default function Audit() {
   return (
     <section>
       <h1>{t('audit.title')}</h1>
-      <Form method="get" className="rating-form" data-testid="audit-filters">
+      <p className="muted small">{t('admin.audit.timeNote')}</p>
+      <Form method="get" className="admin-filters" data-testid="audit-filters">
         <select name="group" defaultValue={filters.group ?? ''} aria-label={t('admin.col.action')}>
           <option value="">{t('audit.group.all')}</option>
           {groups.map((g) => (
@@ -65,42 +73,16 @@ export default function Audit() {
         <button type="submit" className="button small">
           {t('audit.filter')}
         </button>
-        <a className="button small" href={`${location.pathname}.csv?${qs}`} data-testid="audit-export" download>
+        <a
+          className="button small button-secondary"
+          href={`${location.pathname}.csv?${qs}`}
+          data-testid="audit-export"
+          download
+        >
           {t('audit.export')}
         </a>
       </Form>
-      {page.rows.length === 0 ? (
-        <p className="empty">{t('audit.empty')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="audit-table">
-            <thead>
-              <tr>
-                <th>{t('admin.col.time')}</th>
-                <th>{t('admin.col.action')}</th>
-                <th>{t('admin.col.actor')}</th>
-                <th>{t('audit.col.platform')}</th>
-                <th>{t('audit.col.target')}</th>
-                <th>{t('audit.col.data')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="small">{new Date(r.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}</td>
-                  <td>{isMessageKey(`audit.${r.action}`) ? t(`audit.${r.action}` as MessageKey) : r.action}</td>
-                  <td>{r.actorName || '—'}</td>
-                  <td className="small">{r.platformName}</td>
-                  <td className="small">{r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : ''}</td>
-                  <td className="small" style={{ maxWidth: 320, overflowWrap: 'anywhere' }}>
-                    {r.data.slice(0, 200)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {page.rows.length === 0 ? <p className="empty">{t('audit.empty')}</p> : <AuditTable rows={page.rows} />}
       {page.next && (
         <p>
           <Link to={`?${next}`}>{t('audit.more')}</Link>

@@ -4,24 +4,15 @@ import { throwAsResponse } from '~/lib/http.server.ts'
 import { translator } from '~/lib/i18n/index.ts'
 import { getLocale } from '~/lib/locale.server.ts'
 import { requirePlatformPermission } from '~/lib/platform.server.ts'
-import { auditCsv } from '~/services/platform/audit-query.server.ts'
+import { formatDate } from '~/lib/dates.ts'
+import { AUDIT_CSV_COLUMNS, auditCsv } from '~/services/platform/audit-query.server.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'platform.audit.read')
   const sp = new URL(request.url).searchParams
-  const t = translator(getLocale(request))
-  const headers = [
-    t('audit.col.id'),
-    t('admin.col.time'),
-    t('admin.col.action'),
-    t('admin.col.actor'),
-    t('audit.col.actorId'),
-    t('audit.col.platform'),
-    t('audit.col.targetType'),
-    t('audit.target'),
-    t('audit.col.ip'),
-    t('audit.col.data'),
-  ]
+  const locale = getLocale(request)
+  const t = translator(locale)
+  const headers = AUDIT_CSV_COLUMNS.map((c) => t(`admin.audit.csv.${c}`))
   const rows = auditCsv(
     actor,
     platform.id,
@@ -33,6 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       to: sp.get('to'),
     },
     headers,
+    locale,
   )
   // The first chunk runs the permission check and the filter validation before headers go out.
   const first = await rows.next().catch(throwAsResponse)
@@ -47,7 +39,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       else c.enqueue(encoder.encode(n.value))
     },
   })
-  const name = `audit-${platform.slug}-${new Date().toISOString().slice(0, 10)}.csv`
+  const name = `audit-${platform.slug}-${formatDate(new Date())}.csv`
   return new Response(body, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

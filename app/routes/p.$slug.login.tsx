@@ -1,11 +1,12 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type HeadersFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { CsrfInput, Field, FormMessage } from '~/components/form.tsx'
 import { useT } from '~/components/i18n.tsx'
 import { usePlatformLayout } from '~/components/platform.tsx'
 import { formString, readForm } from '~/lib/csrf.server.ts'
+import { env } from '~/lib/env.server.ts'
 import { runAction } from '~/lib/http.server.ts'
-import { redirectIfSignedIn, requirePlatform } from '~/lib/platform.server.ts'
+import { platformLinks, redirectIfSignedIn, requirePlatform } from '~/lib/platform.server.ts'
 import { commitSessionCookie, readSessionId, requestMeta, safeRedirectPath } from '~/lib/session.server.ts'
 import { signIn } from '~/services/auth/sign-in.server.ts'
 
@@ -17,7 +18,8 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await redirectIfSignedIn(request, context, params.slug)
-  return null
+  // Only the demo (DEMO_MODE=1, set by `npm run demo`) says where its accounts are listed.
+  return { demoHint: env().DEMO_MODE }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -31,7 +33,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       previousSessionId: await readSessionId(request),
       ...requestMeta(context),
     })
-    throw redirect(safeRedirectPath(form.get('redirectTo'), `/p/${platform.slug}`), {
+    throw redirect(safeRedirectPath(form.get('redirectTo'), platformLinks(context, platform).home), {
       headers: { 'Set-Cookie': await commitSessionCookie(sessionId) },
     })
   })
@@ -40,6 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function Login() {
   const t = useT()
   const result = useActionData<typeof action>()
+  const { demoHint } = useLoaderData<typeof loader>()
   const [params] = useSearchParams()
   const { base } = usePlatformLayout()
   const busy = useNavigation().state === 'submitting'
@@ -83,7 +86,11 @@ export default function Login() {
       <p>
         {t('auth.signIn.noAccount')} <Link to={`${base}/register`}>{t('nav.register')}</Link>
       </p>
-      <p className="muted small">{t('auth.demoHint')}</p>
+      {demoHint ? (
+        <p className="muted small" data-testid="demo-hint">
+          {t('auth.demoHint')}
+        </p>
+      ) : null}
     </section>
   )
 }

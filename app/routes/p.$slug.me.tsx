@@ -4,7 +4,7 @@ import { CsrfInput, Field, FormMessage } from '~/components/form.tsx'
 import { useT } from '~/components/i18n.tsx'
 import { formString, readForm } from '~/lib/csrf.server.ts'
 import { runAction } from '~/lib/http.server.ts'
-import { requirePlatform } from '~/lib/platform.server.ts'
+import { platformLinks, requirePlatform } from '~/lib/platform.server.ts'
 import { requestMeta, requireActor } from '~/lib/session.server.ts'
 import { changePassword } from '~/services/auth/change-password.server.ts'
 import { getMyProfile } from '~/services/auth/get-my-profile.server.ts'
@@ -26,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const tab: Tab = (TABS as readonly string[]).includes(raw) ? (raw as Tab) : 'uploads'
   return {
     tab,
-    base: `/p/${platform.slug}`,
+    base: platformLinks(context, platform).base,
     profile: tab === 'account' ? await getMyProfile(actor.userId) : null,
     uploads: tab === 'uploads' ? await listMyUploads(actor, null, 100) : [],
     collections: tab === 'collections' ? await listMyCollections(actor) : [],

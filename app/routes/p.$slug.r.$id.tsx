@@ -10,7 +10,7 @@ import { PREVIEW_PAGES, PREVIEW_SECONDS } from '~/lib/preview.ts'
 import { AudioPlayer, DocumentViewer, ImageViewer } from '~/components/media/viewers.tsx'
 import { throwAsResponse } from '~/lib/http.server.ts'
 import { isMessageKey } from '~/lib/i18n/index.ts'
-import { requirePlatform } from '~/lib/platform.server.ts'
+import { platformLinks, requirePlatform } from '~/lib/platform.server.ts'
 import { getActor } from '~/lib/session.server.ts'
 import { getResourceView } from '~/services/resources/resource-view.server.ts'
 import { CollectBox, Comments, RatingBox, ReportResource } from '~/components/catalogue/engagement.tsx'
@@ -73,7 +73,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   return {
     ...view,
-    base: `/p/${platform.slug}`,
+    base: platformLinks(context, platform).base,
     jsonLd,
     pageUrl,
     rating,
@@ -84,7 +84,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     featured,
     pushTo,
     signedIn: !!actor,
-    loginHref: `/p/${platform.slug}/login?redirectTo=${encodeURIComponent(url.pathname)}`,
+    loginHref: platformLinks(context, platform).href(`/login?redirectTo=${encodeURIComponent(url.pathname)}`),
   }
 }
 

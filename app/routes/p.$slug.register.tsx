@@ -6,7 +6,7 @@ import { usePlatformLayout } from '~/components/platform.tsx'
 import { formString, readForm } from '~/lib/csrf.server.ts'
 import { runAction, throwAsResponse } from '~/lib/http.server.ts'
 import { getLocale } from '~/lib/locale.server.ts'
-import { redirectIfSignedIn, requirePlatform } from '~/lib/platform.server.ts'
+import { platformLinks, redirectIfSignedIn, requirePlatform } from '~/lib/platform.server.ts'
 import { commitSessionCookie, requestMeta } from '~/lib/session.server.ts'
 import { getRegistrationMode, registerUser, requestRegistrationCode } from '~/services/auth/register-user.server.ts'
 import { openSession } from '~/services/auth/sign-in.server.ts'
@@ -55,7 +55,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       ...requestMeta(context),
     })
     const sessionId = await openSession(user, { ...requestMeta(context), userAgent: request.headers.get('user-agent') })
-    throw redirect(`/p/${platform.slug}/me`, { headers: { 'Set-Cookie': await commitSessionCookie(sessionId) } })
+    throw redirect(platformLinks(context, platform).href('/me'), {
+      headers: { 'Set-Cookie': await commitSessionCookie(sessionId) },
+    })
   })
 }
 

@@ -11,13 +11,14 @@ import { useT } from '~/components/i18n.tsx'
 import { isAppError } from '~/lib/errors.ts'
 import { translator, type MessageKey } from '~/lib/i18n/index.ts'
 import { getLocale } from '~/lib/locale.server.ts'
-import { requirePlatform } from '~/lib/platform.server.ts'
+import { platformLinks, requirePlatform } from '~/lib/platform.server.ts'
 import { searchPage } from '~/services/search/search-page.server.ts'
 import { parseSearchParams } from '~/services/search/search-resources.server.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const platform = await requirePlatform(context, params.slug)
-  const base = `/p/${platform.slug}/resources`
+  const links = platformLinks(context, platform)
+  const base = links.href('/resources')
   let q
   try {
     q = parseSearchParams(new URL(request.url).searchParams)
@@ -29,13 +30,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         error: { key: e.messageKey, param: String(e.params.param ?? '') },
         page: null,
         base,
-        home: `/p/${platform.slug}`,
+        home: links.home,
+        prefix: links.base,
       },
       { status: 400 },
     )
   }
   const page = await searchPage(platform, q, base, translator(getLocale(request)))
-  return { error: null, page, base, home: `/p/${platform.slug}` }
+  return { error: null, page, base, home: links.home, prefix: links.base }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -49,7 +51,7 @@ function formatDuration(s: number) {
 
 export default function Catalogue() {
   const t = useT()
-  const { error, page, base, home } = useLoaderData<typeof loader>()
+  const { error, page, base, home, prefix } = useLoaderData<typeof loader>()
   if (error || !page)
     return (
       <section data-testid="search-error">
@@ -73,7 +75,7 @@ export default function Catalogue() {
   return (
     <section className="catalogue">
       <h1>{t('resources.title')}</h1>
-      <SearchBox base={home} action={base} defaultValue={query.q} hidden={hidden} />
+      <SearchBox base={prefix} action={base} defaultValue={query.q} hidden={hidden} />
       {active.length > 0 && (
         <p className="active-filters" data-testid="active-filters">
           {active.map((a) => (
@@ -200,7 +202,7 @@ export default function Catalogue() {
                   )}
                   <div className="result-body">
                     <h3>
-                      <Link to={`${home}/r/${h.id}`}>
+                      <Link to={`${prefix}/r/${h.id}`}>
                         <Marked text={h.title} />
                       </Link>
                     </h3>

@@ -16,7 +16,7 @@ import { requestMeta } from '~/lib/session.server.ts'
 import { listReportedComments } from '~/services/engagement/comments.server.ts'
 import { listQueue, reviewersFor } from '~/services/review/queue.server.ts'
 import { assignReview, claimReview } from '~/services/review/workflow.server.ts'
-import { requirePlatform } from '~/lib/platform.server.ts'
+import { platformLinks, requirePlatform } from '~/lib/platform.server.ts'
 import { requireActor } from '~/lib/session.server.ts'
 import { listReportedResources } from '~/services/safety/resource-reports.server.ts'
 import { can } from '~/services/authorization.server.ts'
@@ -78,7 +78,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return { ok: true as const, message: 'review.assigned' as const }
     }
     await claimReview(actor, reviewId, requestMeta(context))
-    return redirect(`/p/${platform.slug}/review/${reviewId}`)
+    return redirect(platformLinks(context, platform).href(`/review/${reviewId}`))
   })
 }
 

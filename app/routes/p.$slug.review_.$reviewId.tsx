@@ -15,7 +15,7 @@ import { AudioPlayer, DocumentViewer, ImageViewer } from '~/components/media/vie
 import { formString, readForm } from '~/lib/csrf.server.ts'
 import { runAction, throwAsResponse } from '~/lib/http.server.ts'
 import { isMessageKey, type MessageKey } from '~/lib/i18n/index.ts'
-import { requirePlatformPermission } from '~/lib/platform.server.ts'
+import { platformLinks, requirePlatformPermission } from '~/lib/platform.server.ts'
 import { requestMeta } from '~/lib/session.server.ts'
 import { getResourceView } from '~/services/resources/resource-view.server.ts'
 import { getReviewDossier } from '~/services/review/queue.server.ts'
@@ -63,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       requestMeta(context),
     )
     return r.settled
-      ? redirect(`/p/${platform.slug}/review?decided=1`)
+      ? redirect(platformLinks(context, platform).href('/review?decided=1'))
       : { ok: true as const, message: 'review.detail.decided' as const }
   })
 }

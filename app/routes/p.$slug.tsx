@@ -4,18 +4,32 @@ import type { CSSProperties } from 'react'
 import { ErrorPage } from '~/components/error-page.tsx'
 import { CsrfInput } from '~/components/form.tsx'
 import { useLocale, useT } from '~/components/i18n.tsx'
-import { requirePlatform } from '~/lib/platform.server.ts'
+import { usePlatformLayoutData } from '~/components/platform.tsx'
+import { linkHere, platformLinks, requirePlatform } from '~/lib/platform.server.ts'
+import { platformHref } from '~/lib/platform-links.ts'
 import { getActor } from '~/lib/session.server.ts'
 import { platformDirectory } from '~/models/platform.server.ts'
 import { can } from '~/services/authorization.server.ts'
+import { getPlatformFooter } from '~/services/platform/platform-footer.server.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const platform = await requirePlatform(context, params.slug)
-  const [actor, ancestors] = await Promise.all([getActor(request, context), platformDirectory.ancestors(platform.path)])
+  const [actor, ancestors, footer] = await Promise.all([
+    getActor(request, context),
+    platformDirectory.ancestors(platform.path),
+    getPlatformFooter(platform.id),
+  ])
+  const links = platformLinks(context, platform)
+  const here = linkHere(context, platform)
   return {
     platform,
-    ancestors: ancestors.map((a) => ({ slug: a.slug, name: a.name })),
-    base: `/p/${platform.slug}`,
+    // 主办单位, contact and ICP备案号, set by the platform's admins (every page shows them).
+    footer,
+    // Links to parent platforms go to each one's own address (its host name, or /p/<slug> on the
+    // province's host); this platform's own links stay on the host the page was served at.
+    ancestors: ancestors.map((a) => ({ slug: a.slug, name: a.name, href: platformHref(a, '', here) })),
+    base: links.base,
+    home: links.home,
     // What the navigation shows; every one of these is checked again by the service behind the page.
     nav: {
       upload: can(actor, 'resource.upload', platform),
@@ -33,16 +47,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.platform.name : '教育资源云' }]
 
 function Shell({ children }: { children: React.ReactNode }) {
-  const data = useRouteLoaderData<typeof loader>('routes/p.$slug')
+  const data = usePlatformLayoutData()
   const root = useRouteLoaderData<{ actor: { displayName: string; unread: number } | null }>('root')
   const t = useT()
   const locale = useLocale()
   const location = useLocation()
   if (!data) return <main className="container">{children}</main>
-  const { platform, nav, base, ancestors } = data
+  const { platform, nav, base, home, ancestors, footer } = data
   const style = { '--brand': platform.primaryColor, '--accent': platform.accentColor } as CSSProperties
   const items = [
-    { to: base, label: t('nav.home'), end: true, show: true },
+    { to: home, label: t('nav.home'), end: true, show: true },
     { to: `${base}/resources`, label: t('nav.resources'), show: true },
     { to: `${base}/upload`, label: t('nav.upload'), show: nav.upload },
     { to: `${base}/review`, label: t('nav.review'), show: nav.review },
@@ -58,7 +72,7 @@ function Shell({ children }: { children: React.ReactNode }) {
       </a>
       <header className="site-header">
         <div className="container header-row">
-          <Link to={base} className="brand">
+          <Link to={home} className="brand">
             {platform.logoUrl ? (
               <img src={platform.logoUrl} alt="" className="brand-logo" />
             ) : (
@@ -104,7 +118,7 @@ function Shell({ children }: { children: React.ReactNode }) {
                 <span className="muted user-name">{t('nav.signedInAs', { name: root.actor.displayName })}</span>
                 <Form method="post" action="/logout" className="inline">
                   <CsrfInput />
-                  <input type="hidden" name="redirectTo" value={base} />
+                  <input type="hidden" name="redirectTo" value={home} />
                   <button type="submit" className="link-button">
                     {t('nav.signOut')}
                   </button>
@@ -141,7 +155,7 @@ function Shell({ children }: { children: React.ReactNode }) {
         <nav className="container crumbs" aria-label="breadcrumb">
           {ancestors.map((a) => (
             <span key={a.slug}>
-              <Link to={`/p/${a.slug}`}>{a.name}</Link> ›{' '}
+              <Link to={a.href}>{a.name}</Link> ›{' '}
             </span>
           ))}
           <span aria-current="page">{platform.name}</span>
@@ -151,9 +165,33 @@ function Shell({ children }: { children: React.ReactNode }) {
         {platform.status === 'SUSPENDED' ? <p className="alert alert-error">{t('platform.suspended')}</p> : null}
         {children}
       </main>
-      <footer className="site-footer">
+      <footer className="site-footer" data-testid="site-footer">
         <div className="container muted">
-          {t('app.name')} · {platform.name}
+          <p className="footer-line">
+            {t('app.name')} · {platform.name}
+          </p>
+          {footer.hostUnit || footer.contact || footer.icpNumber ? (
+            <p className="footer-line footer-meta small">
+              {footer.hostUnit ? (
+                <span data-testid="footer-host-unit">
+                  {t('admin.footer.hostUnitLabel')}
+                  {footer.hostUnit}
+                </span>
+              ) : null}
+              {footer.contact ? (
+                <span data-testid="footer-contact">
+                  {t('admin.footer.contactLabel')}
+                  {footer.contact}
+                </span>
+              ) : null}
+              {footer.icpNumber ? (
+                // The filing is checked at MIIT's public register, which is where ICP numbers link.
+                <a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener noreferrer" data-testid="footer-icp">
+                  {footer.icpNumber}
+                </a>
+              ) : null}
+            </p>
+          ) : null}
         </div>
       </footer>
     </div>
@@ -169,10 +207,10 @@ export default function PlatformLayout() {
 }
 
 export function ErrorBoundary() {
-  const data = useRouteLoaderData<typeof loader>('routes/p.$slug')
+  const data = usePlatformLayoutData()
   return (
     <Shell>
-      <ErrorPage homeHref={data?.base ?? '/'} />
+      <ErrorPage homeHref={data?.home ?? '/'} />
     </Shell>
   )
 }

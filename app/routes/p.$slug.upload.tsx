@@ -4,14 +4,14 @@ import { useT } from '~/components/i18n.tsx'
 import { formatBytes } from '~/components/media/format.ts'
 import { Uploader } from '~/components/media/uploader.tsx'
 import { isMessageKey } from '~/lib/i18n/index.ts'
-import { requirePlatformPermission } from '~/lib/platform.server.ts'
+import { platformLinks, requirePlatformPermission } from '~/lib/platform.server.ts'
 import { formatMb, maxBytes } from '~/services/media/limits.server.ts'
 import { listMyUploads } from '~/services/resources/list-my-uploads.server.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'resource.upload')
   return {
-    base: `/p/${platform.slug}`,
+    base: platformLinks(context, platform).base,
     limits: {
       video: formatMb(maxBytes('VIDEO')),
       audio: formatMb(maxBytes('AUDIO')),

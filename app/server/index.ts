@@ -71,6 +71,14 @@ export async function createApp(build: ServerBuild) {
 
   // The search API (JSON, read-only, public within each portal's scope).
   app.get('/p/:slug/api/search', (req, res, next) => void searchApi(req, res, next))
+  // …and at its short path on a platform's own host name, as every page is (app/routes/_host.tsx).
+  app.get('/api/search', (req, res, next) => {
+    platformForHost(req.get('host')).then((slug) => {
+      if (!slug) return next()
+      req.params = { slug }
+      return searchApi(req, res, next)
+    }, next)
+  })
 
   app.use(rejectCrossSite)
   // Resumable uploads (tus). After rejectCrossSite; the handler checks the session itself.

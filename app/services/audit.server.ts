@@ -18,6 +18,8 @@ export type AuditAction =
   /** A member asked for 教师认证 on a platform; a confirmation is a `role.grant`. */
   | 'role.request'
   | 'role.decline'
+  /** An admin who manages the account revealed its full phone number or e-mail (masked elsewhere). */
+  | 'user.contact_reveal'
   | 'user.disable'
   | 'user.enable'
   | 'platform.update'

@@ -20,8 +20,24 @@ export function launch(): Promise<Browser> {
   })
 }
 
-/** Collects page errors, console errors and Content-Security-Policy violations: a page that
- * logs an error or breaks the CSP fails its test. */
+/**
+ * Console messages a test may produce on purpose. Anything else logged as an error or a warning
+ * fails the test, so each entry says why it is not a bug.
+ */
+const EXPECTED_CONSOLE: { type: 'error' | 'warning'; text: RegExp; why: string }[] = [
+  {
+    type: 'error',
+    text: /^Failed to load resource: the server responded with a status of (400|403|404)/,
+    // Chromium logs every 400 (form validation), 403 or 404 answer as a console error; some steps
+    // check exactly that answer (a refused download, a page that does not exist).
+    why: 'an expected refusal of the request the step makes',
+  },
+]
+
+/** Collects page errors, console errors and warnings, and Content-Security-Policy violations:
+ * a page that logs any of them (beyond EXPECTED_CONSOLE) fails its test. React's hydration
+ * mismatches ("Extra attributes from the server", "did not match") are console errors or
+ * warnings, so they fail a test too. */
 export function watchErrors(page: Page) {
   const errors: string[] = []
   // Chromium logs most violations to the console; the event catches every one, reports included.
@@ -34,18 +50,36 @@ export function watchErrors(page: Page) {
   )
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
   page.on('console', (m) => {
-    // A 400 (form validation), 403 or 404 answer is the expected outcome of some steps; Chromium logs it as a
-    // console error ("Failed to load resource"), which is the expected outcome, not a bug.
-    if (
-      m.type() === 'error' &&
-      !/Failed to load resource: the server responded with a status of (400|403|404)/.test(m.text())
-    )
-      errors.push(m.text())
+    const type = m.type()
+    if (type !== 'error' && type !== 'warning') return
+    const text = m.text()
+    if (EXPECTED_CONSOLE.some((x) => x.type === type && x.text.test(text))) return
+    const at = m.location().url ? ` (${m.location().url}:${m.location().lineNumber})` : ''
+    errors.push(`console.${type}: ${text}${at}`)
   })
   return errors
 }
 
+/**
+ * Resolves once React has hydrated the page. Anything that touches the server's HTML before that is
+ * reported by React ("Warning: Extra attributes from the server: style" at the first input, e.g. the
+ * CsrfInput in the header): Playwright's screenshots hide the text caret by writing
+ * `style="caret-color: transparent !important"` on every input, and left a screenshot taken while
+ * the page was still hydrating with that warning. <html> is the last element hydration reaches
+ * (a parent completes after its children), so its React fiber says the whole document is done.
+ * A page that is not a Remix document (a plain-text or JSON answer) has nothing to hydrate.
+ */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(
+    () =>
+      document.readyState !== 'loading' &&
+      (!('__remixContext' in window) ||
+        Object.keys(document.documentElement).some((k) => k.startsWith('__reactFiber$'))),
+  )
+}
+
 export async function shot(page: Page, name: string) {
+  await hydrated(page)
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
 }
 

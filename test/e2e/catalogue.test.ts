@@ -48,9 +48,10 @@ describe('catalogue: browse, filter, search, engage', () => {
     // Filter by type.
     await page.locator('[data-facet=type] a', { hasText: '微课' }).click()
     await page.waitForURL((u) => u.searchParams.get('type') === 'MICRO_LECTURE')
-    const types = await page.locator('[data-testid=result] .badge-outline').allTextContents()
-    expect(types.length).toBeGreaterThan(0)
-    expect(new Set(types)).toEqual(new Set(['微课']))
+    // The address changes before React has rendered the new results (the router renders in a
+    // transition): wait for the list, not just the URL.
+    const types = () => page.locator('[data-testid=result] .badge-outline').allTextContents()
+    await expect.poll(async () => [...new Set(await types())]).toEqual(['微课'])
     await shot(page, '22-filter-micro-lecture')
 
     // Search in Chinese; suggestions come while typing.

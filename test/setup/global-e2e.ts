@@ -33,11 +33,12 @@ export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 export default async function setup() {
   ensureChromium()
-  // The browser bundle is built as in production (vitest sets NODE_ENV=test).
+  // The browser bundle is built as in production (vitest sets NODE_ENV=test); E2E_BUILD_MODE=development
+  // builds React's development bundle instead, whose hydration warnings watchErrors then reports.
   execFileSync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], {
     cwd: ROOT,
     stdio: 'ignore',
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: process.env.E2E_BUILD_MODE === 'development' ? 'development' : 'production' },
   })
   const admin = new pg.Client({ connectionString: `${TEST.pgBase}/postgres` })
   await admin.connect()

@@ -185,6 +185,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'audit.auth.password_reset': 'Reset password',
   'audit.role.grant': 'Granted role',
   'audit.role.revoke': 'Revoked role',
+  'audit.user.contact_reveal': 'Revealed full contact details',
   'audit.user.disable': 'Disabled account',
   'audit.user.enable': 'Enabled account',
   'audit.platform.update': 'Updated platform',

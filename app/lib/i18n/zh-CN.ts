@@ -183,6 +183,7 @@ export const zhCN = {
   'audit.auth.password_reset': '重置密码',
   'audit.role.grant': '授予角色',
   'audit.role.revoke': '撤销角色',
+  'audit.user.contact_reveal': '查看完整联系方式',
   'audit.user.disable': '停用账号',
   'audit.user.enable': '启用账号',
   'audit.platform.update': '修改平台',

@@ -4,9 +4,13 @@
  * table itself is append-only (the database refuses UPDATE and DELETE).
  */
 import { prisma, type Prisma } from '~/lib/db.server.ts'
+import { beijingDayStart, formatDateTime } from '~/lib/dates.ts'
 import { validation } from '~/lib/errors.ts'
+import { translator, type Locale } from '~/lib/i18n/index.ts'
+import { platformHref, type LinkHere } from '~/lib/platform-links.ts'
 import { withinPath } from '~/models/platform.server.ts'
 import { assertCan, type Actor } from '../authorization.server.ts'
+import { actionName, describeDetails, loadTargets, rawData, targetTypeName } from './audit-words.server.ts'
 
 export const AUDIT_GROUPS = ['auth', 'role', 'user', 'platform', 'resource', 'review', 'comment', 'featured'] as const
 export type AuditFilters = {
@@ -24,9 +28,10 @@ function parse(f: AuditFilters) {
   const target = f.target && /^[a-z0-9]{1,40}$/i.test(f.target) ? f.target : null
   const day = (v: string | null | undefined, field: string) => {
     if (!v) return null
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
-      throw validation({ [field]: 'audit.error.badDate' }, 'audit.error.badDate')
-    return new Date(`${v}T00:00:00+08:00`)
+    // Days are Beijing calendar days, as every date in the product is shown.
+    const start = beijingDayStart(v)
+    if (!start) throw validation({ [field]: 'audit.error.badDate' }, 'audit.error.badDate')
+    return start
   }
   const from = day(f.from, 'from')
   const toStart = day(f.to, 'to')
@@ -104,21 +109,60 @@ async function withNames<T extends { actorId: string | null; platformId: string 
   }))
 }
 
-export async function queryAuditLog(actor: Actor | null, platformId: string, f: AuditFilters, take = 50) {
+/** A page of entries in words: action names, objects by title, details, Beijing time. */
+async function inWords(rows: AuditRow[], locale: Locale) {
+  const t = translator(locale)
+  const [named, targets] = await Promise.all([withNames(rows), loadTargets(rows)])
+  return named.map((r) => ({
+    id: r.id.toString(),
+    at: r.at.toISOString(),
+    /** Beijing time, the product's one format (app/lib/dates.ts). */
+    time: formatDateTime(r.at, { seconds: true }),
+    action: r.action,
+    actionName: actionName(t, r.action),
+    actorId: r.actorId,
+    actorName: r.actorName,
+    platformId: r.platformId,
+    platformName: r.platformName,
+    targetType: r.targetType,
+    targetTypeName: targetTypeName(t, r.targetType),
+    targetId: r.targetId,
+    target: targets.target(r),
+    details: describeDetails(r, t, targets),
+    ip: r.ip,
+    data: rawData(r.data),
+  }))
+}
+
+export type AuditEntryInWords = Awaited<ReturnType<typeof inWords>>[number]
+
+/** Entries as a page shows them: each object's link written for the address the page is served
+ * at (`here`, from the route), the raw data left out. */
+export function forPage(rows: AuditEntryInWords[], here: LinkHere) {
+  return rows.map(({ data: _raw, target, ...r }) => ({
+    ...r,
+    target: target && {
+      label: target.label,
+      href: target.link ? platformHref(target.link, target.link.path, here) : null,
+    },
+  }))
+}
+
+export async function queryAuditLog(
+  actor: Actor | null,
+  platformId: string,
+  f: AuditFilters,
+  take = 50,
+  locale: Locale = 'zh-CN',
+) {
   const rows = await prisma.auditLog.findMany({
     where: await where(actor, platformId, f),
     orderBy: { id: 'desc' },
     take: take + 1,
     select,
   })
-  const page = await withNames(rows.slice(0, take))
   return {
-    rows: page.map((r) => ({
-      ...r,
-      id: r.id.toString(),
-      at: r.at.toISOString(),
-      data: r.data === null ? '' : JSON.stringify(r.data),
-    })),
+    rows: await inWords(rows.slice(0, take), locale),
     next: rows.length > take ? rows[take - 1]!.id.toString() : null,
   }
 }
@@ -130,8 +174,31 @@ const csvCell = (v: unknown) => {
   return `"${safe.replace(/"/g, '""')}"`
 }
 
-/** The filtered trail as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese). */
-export async function* auditCsv(actor: Actor | null, platformId: string, f: AuditFilters, headers: string[]) {
+/** The CSV's columns, in order (the route names them in the reader's language). */
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'time',
+  'action',
+  'actor',
+  'actorId',
+  'platform',
+  'targetType',
+  'target',
+  'targetId',
+  'ip',
+  'details',
+  'data',
+] as const
+
+/** The filtered trail as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese), in the
+ * same words as the page: action names, objects by title, details, Beijing time. */
+export async function* auditCsv(
+  actor: Actor | null,
+  platformId: string,
+  f: AuditFilters,
+  headers: string[],
+  locale: Locale = 'zh-CN',
+) {
   const w = await where(actor, platformId, f)
   yield '\uFEFF' + headers.map(csvCell).join(',') + '\r\n'
   let before: bigint | null = null
@@ -143,19 +210,21 @@ export async function* auditCsv(actor: Actor | null, platformId: string, f: Audi
       select,
     })
     if (!rows.length) return
-    for (const r of await withNames(rows))
+    for (const r of await inWords(rows, locale))
       yield (
         [
-          r.id.toString(),
-          r.at.toISOString(),
-          r.action,
+          r.id,
+          r.time,
+          r.actionName,
           r.actorName,
           r.actorId ?? '',
           r.platformName,
-          r.targetType ?? '',
+          r.targetTypeName,
+          r.target?.label ?? '',
           r.targetId ?? '',
           r.ip ?? '',
-          r.data === null ? '' : JSON.stringify(r.data),
+          r.details.join('；'),
+          r.data,
         ]
           .map(csvCell)
           .join(',') + '\r\n'

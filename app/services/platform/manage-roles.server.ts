@@ -1,8 +1,9 @@
 import { prisma, Role, UserStatus, type Tx } from '~/lib/db.server.ts'
 import { forbidden, notFound, validation } from '~/lib/errors.ts'
+import { ROLES } from '~/lib/roles.ts'
 import { parseIdentifier, identifierWhere } from '../auth/identifier.server.ts'
 import { destroyUserSessions } from '../auth/sessions.server.ts'
-import { assertCan, canGrantRole, type Actor } from '../authorization.server.ts'
+import { assertCan, canGrantRole, type Actor, type PlatformRef } from '../authorization.server.ts'
 import { writeAudit } from '../audit.server.ts'
 
 type Meta = { ip?: string; requestId?: string }
@@ -11,6 +12,14 @@ async function loadPlatform(platformId: string) {
   const p = await prisma.platform.findUnique({ where: { id: platformId }, select: { id: true, path: true } })
   if (!p) throw notFound()
   return p
+}
+
+/** The roles `actor` may grant (and revoke) on `platform`, in the order the interface lists them:
+ * the one rule (`canGrantRole`) that `grantRole` and `revokeRole` enforce, for the form to offer.
+ * A county admin gets no marketplace or province roles; someone who may not grant gets none. */
+export function grantableRoles(actor: Actor | null | undefined, platform: PlatformRef): Role[] {
+  if (!actor) return []
+  return ROLES.filter((r) => canGrantRole(actor, r, platform))
 }
 
 export async function grantRole(
@@ -22,7 +31,7 @@ export async function grantRole(
   assertCan(actor, 'role.grant', platform)
   if (!(Object.values(Role) as string[]).includes(input.role)) throw validation({ role: 'validation.role' })
   const role = input.role as Role
-  if (!canGrantRole(actor, role, platform)) throw validation({ role: 'validation.roleNotGrantable' })
+  if (!grantableRoles(actor, platform).includes(role)) throw validation({ role: 'validation.roleNotGrantable' })
   const id = parseIdentifier(input.identifier)
   if (!id) throw validation({ identifier: 'validation.identifier' })
   const user = await prisma.user.findUnique({ where: identifierWhere(id), select: { id: true } })
@@ -41,7 +50,7 @@ export async function grantRoleInTx(
 ) {
   const { platform, userId, role } = input
   assertCan(actor, 'role.grant', platform)
-  if (!canGrantRole(actor, role, platform)) throw forbidden()
+  if (!grantableRoles(actor, platform).includes(role)) throw forbidden()
   await tx.roleAssignment.upsert({
     where: { userId_platformId_role: { userId, platformId: platform.id, role } },
     create: { userId, platformId: platform.id, role, grantedById: actor.userId },
@@ -69,7 +78,7 @@ export async function revokeRole(actor: Actor | null, input: { assignmentId: str
   })
   if (!ra) throw notFound()
   assertCan(actor, 'role.grant', ra.platform)
-  if (!canGrantRole(actor, ra.role, ra.platform)) throw forbidden()
+  if (!grantableRoles(actor, ra.platform).includes(ra.role)) throw forbidden()
   await prisma.$transaction(async (tx) => {
     await tx.roleAssignment.delete({ where: { id: ra.id } })
     await writeAudit(

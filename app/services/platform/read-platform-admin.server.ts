@@ -12,6 +12,30 @@ async function platformRef(platformId: string) {
   return p
 }
 
+/** The settings the admin page edits (branding, footer, review rules, sensitive words). */
+export async function readPlatformSettings(actor: Actor | null, platformId: string) {
+  assertCan(actor, 'platform.admin', await platformRef(platformId))
+  return prisma.platform.findUniqueOrThrow({
+    where: { id: platformId },
+    select: {
+      name: true,
+      shortName: true,
+      bannerText: true,
+      primaryColor: true,
+      accentColor: true,
+      logoUrl: true,
+      hostUnit: true,
+      contact: true,
+      icpNumber: true,
+      sensitiveWords: true,
+      reviewRequired: true,
+      reviewersNeeded: true,
+      reviewCriteria: true,
+      reviewPassScore: true,
+    },
+  })
+}
+
 /** Users whose home is this platform, plus anyone holding a role on it. */
 export async function listPlatformMembers(actor: Actor | null, platformId: string, opts: { take?: number } = {}) {
   assertCan(actor, 'platform.members.read', await platformRef(platformId))

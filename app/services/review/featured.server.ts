@@ -9,7 +9,7 @@ import { stripControl } from '~/lib/text.ts'
 import { can, type Actor, type PlatformRef } from '../authorization.server.ts'
 import { writeAudit } from '../audit.server.ts'
 import { inScope } from '../resources/access.server.ts'
-import { thumbOf } from '../../../search/resource-document.ts'
+import { coverKeyOf, existingCovers, thumbOf } from '../../../search/resource-document.ts'
 import { singleton } from '~/lib/singleton.server.ts'
 import { ttlCache } from '~/lib/ttl-cache.server.ts'
 
@@ -179,6 +179,9 @@ async function loadFeatured(platform: PlatformRef & { path: string }) {
               id: true,
               title: true,
               resourceType: true,
+              subject: true,
+              grade: true,
+              platformId: true,
               status: true,
               platform: { select: { path: true } },
               scopePlatform: { select: { path: true } },
@@ -199,6 +202,10 @@ async function loadFeatured(platform: PlatformRef & { path: string }) {
       },
     },
   })
+  // Items without a picture of their own show their cover card, once one has been drawn.
+  const bare = rows.flatMap((c) => c.items.map((i) => i.resource).filter((r) => !thumbOf(r.files[0])))
+  const drawn = await existingCovers(bare.map((r) => coverKeyOf(r)))
+  const coverOf = (r: (typeof bare)[number]) => (drawn.has(coverKeyOf(r)) ? coverKeyOf(r) : null)
   return (
     rows
       .map((c) => ({
@@ -212,7 +219,7 @@ async function loadFeatured(platform: PlatformRef & { path: string }) {
             id: i.resource.id,
             title: i.resource.title,
             type: i.resource.resourceType,
-            thumb: thumbOf(i.resource.files[0]),
+            thumb: thumbOf(i.resource.files[0], coverOf(i.resource)),
           })),
       }))
       // The cover is the first item that has a picture (a video poster, a first page, an image).

@@ -8,6 +8,7 @@ import { CHILD_FIELD, taxonomyMap } from '../../../search/resource-document.ts'
 import { curriculumTerms } from '../../../search/resources-index.ts'
 import type { PlatformRef } from '../authorization.server.ts'
 import { curriculumChildren, curriculumTrail } from '../catalogue/curriculum.server.ts'
+import { editionName, stageName } from '../catalogue/curriculum-names.ts'
 import {
   FACETS,
   platformNameMap,
@@ -36,8 +37,8 @@ export async function searchPage(portal: PlatformRef, q: SearchQuery, base: stri
   const [result, names, trail, children] = await Promise.all([
     searchResources(portal, q, { facets: true, childFacet: childField }),
     platformNameMap(),
-    q.node ? curriculumTrail(q.node) : Promise.resolve([]),
-    curriculumChildren(q.node),
+    q.node ? curriculumTrail(q.node, t.locale) : Promise.resolve([]),
+    curriculumChildren(q.node, t.locale),
   ])
   const editionNames = new Map<string, string>()
   for (const n of tax.values())
@@ -47,13 +48,13 @@ export async function searchPage(portal: PlatformRef, q: SearchQuery, base: stri
     const key = (k: string) => (isMessageKey(k) ? t(k) : value)
     switch (facet) {
       case 'stage':
-        return tax.get(value)?.name ?? value
+        return stageName(value, tax.get(value)?.name ?? value, t.locale)
       case 'subject':
         return key(`subject.${value.toUpperCase()}`)
       case 'grade':
         return key(`grade.${value}`)
       case 'edition':
-        return editionNames.get(value) ?? value
+        return editionName(value, editionNames.get(value) ?? value, t.locale)
       case 'type':
         return key(`resourceType.${value}`)
       case 'licence':
