@@ -6,6 +6,7 @@
  * of the resource management page, the audit page, the members section and branding:
  * test-results/e2e/8x-*.png (desktop) and 9x-*.png (390×844).
  */
+import pg from 'pg'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -17,10 +18,35 @@ import { launch, shot, SHOTS, signIn, watchErrors } from './browser.ts'
 vi.setConfig({ testTimeout: 180_000 })
 const BASE = `http://localhost:${TEST.e2ePort}`
 let browser: Browser
+/** Liling's look as the seed made it: the later e2e files check its colours. */
+let saved: { platform: Record<string, unknown> } | null = null
+const db = () => new pg.Client({ connectionString: `${TEST.pgBase}/${TEST.e2eDb}` })
 beforeAll(async () => {
   browser = await launch()
+  const c = db()
+  await c.connect()
+  const platform = (
+    await c.query(
+      `SELECT "primaryColor", "accentColor", "logoUrl", "icpNumber", "hostUnit", "contact" FROM "Platform" WHERE slug = 'liling'`,
+    )
+  ).rows[0] as Record<string, unknown>
+  await c.end()
+  saved = { platform }
 })
-afterAll(() => browser?.close())
+afterAll(async () => {
+  await browser?.close()
+  if (!saved) return
+  // Cleans up after itself, as a fixture should: the colours, logo and footer come back. The
+  // resource it takes down and does not restore stays down, as the audit flow left it.
+  const c = db()
+  await c.connect()
+  const p = saved.platform
+  await c.query(
+    `UPDATE "Platform" SET "primaryColor" = $1, "accentColor" = $2, "logoUrl" = $3, "icpNumber" = $4, "hostUnit" = $5, "contact" = $6 WHERE slug = 'liling'`,
+    [p.primaryColor, p.accentColor, p.logoUrl, p.icpNumber, p.hostUnit, p.contact],
+  )
+  await c.end()
+})
 
 const PHONE = { width: 390, height: 844 }
 

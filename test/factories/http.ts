@@ -13,7 +13,15 @@ export async function startTestServer() {
   // The client's own idle timeout (the server's hint less a second) then always ends it first.
   server.keepAliveTimeout = 65_000
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return { base, close: () => new Promise<void>((r) => server.close(() => r())) }
+  return {
+    base,
+    // Keep-alive sockets would hold close() open for their 65 s: a finished test ends them all.
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r())
+        server.closeAllConnections()
+      }),
+  }
 }
 
 export class Browser {
