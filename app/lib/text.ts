@@ -13,6 +13,19 @@ export function stripControl(text: string, opts: { keepLineBreaks?: boolean } = 
     : text.replace(CONTROL_AND_BREAKS, ' ')
 }
 
+/** The distinct entries of a list an admin typed (sensitive words, comment templates): split
+ * at `separator`, control characters removed, trimmed, blanks dropped, first spelling kept. */
+export function distinctEntries(text: string, separator: RegExp) {
+  return [
+    ...new Set(
+      stripControl(text, { keepLineBreaks: true })
+        .split(separator)
+        .map((w) => w.trim())
+        .filter(Boolean),
+    ),
+  ]
+}
+
 /** Search-match markers (U+0002 … U+0003) removed: the plain text of a highlighted field. */
 export function unmark(text: string) {
   return text.replaceAll('\u0002', '').replaceAll('\u0003', '')

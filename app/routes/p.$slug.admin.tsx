@@ -26,7 +26,7 @@ import {
   updatePlatformLogo,
 } from '~/services/platform/update-platform-branding.server.ts'
 import { updateSensitiveWords } from '~/services/safety/sensitive-words.server.ts'
-import { updateReviewRules } from '~/services/review/rules-config.server.ts'
+import { updateCommentTemplates, updateReviewRules } from '~/services/review/rules-config.server.ts'
 import { CRITERIA } from '~/lib/review-codes.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { countPendingTeacherRequests } from '~/services/auth/teacher-certification.server.ts'
@@ -129,6 +129,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           meta,
         )
         return { ok: true as const, message: 'review.rulesSaved' as const }
+      case 'comment-templates': {
+        const n = await updateCommentTemplates(actor, platform.id, formString(form, 'templates', 20_000), meta)
+        return { ok: true as const, message: 'templates.saved' as const, messageParams: { n } }
+      }
       case 'sensitive-words': {
         const n = await updateSensitiveWords(actor, platform.id, formString(form, 'sensitiveWords', 100_000), meta)
         return { ok: true as const, message: 'safety.saved' as const, messageParams: { n } }
@@ -251,6 +255,24 @@ export default function Admin() {
                 defaultValue={rules.reviewPassScore}
               />
             </label>
+            <button type="submit" className="button">
+              {t('form.save')}
+            </button>
+          </Form>
+        </section>
+        <section className="card" aria-labelledby="templates-h" id="comment-templates">
+          <h2 id="templates-h">{t('templates.title')}</h2>
+          <Form method="post" className="stack" noValidate>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="comment-templates" />
+            <p className="muted small">{t('templates.hint')}</p>
+            <textarea
+              name="templates"
+              rows={5}
+              defaultValue={settings.reviewCommentTemplates.join('\n')}
+              aria-label={t('templates.title')}
+              data-testid="comment-templates"
+            />
             <button type="submit" className="button">
               {t('form.save')}
             </button>

@@ -272,7 +272,7 @@ export default function AdminResources() {
         <p className="empty">{t('admin.resources.empty')}</p>
       ) : (
         <div className="table-wrap">
-          <table className="admin-table-cards" data-testid="resource-table">
+          <table className="table-cards" data-testid="resource-table">
             <thead>
               <tr>
                 <th>

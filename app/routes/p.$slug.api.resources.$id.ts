@@ -2,7 +2,7 @@
  * /p/:slug/api/resources/:id — what the upload and resource pages poll (processing status),
  * and the small writes they make without leaving the page: metadata (on a published resource
  * whose platform reviews changes: into its pending revision), retry, the review workflow
- * (submit, submit or withdraw a revision, recommend, takedown, restore; decisions are made on
+ * (submit, withdraw a submission, delete a draft, submit or withdraw a revision, recommend, takedown, restore; decisions are made on
  * the review page), rating,
  * comments and their reports and moderation, collecting.
  */
@@ -25,7 +25,9 @@ import {
   submitResource,
   submitRevision,
   takedownResource,
+  withdrawSubmission,
 } from '~/services/review/workflow.server.ts'
+import { deleteDraft } from '~/services/resources/delete-draft.server.ts'
 import { arrangeFeatured, selectIntoFeatured } from '~/services/review/featured.server.ts'
 import { handleResourceReports, reportResource } from '~/services/safety/resource-reports.server.ts'
 import { pushToAudience } from '~/services/review/push.server.ts'
@@ -95,6 +97,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return Response.json({ ok: true })
       case 'submit':
         return Response.json({ ok: true, ...(await submitResource(actor, id, meta)) })
+      case 'withdraw':
+        await withdrawSubmission(actor, id, meta)
+        return Response.json({ ok: true })
+      case 'delete':
+        await deleteDraft(actor, id, meta)
+        return Response.json({ ok: true, deleted: true })
       case 'submit-revision':
         return Response.json({ ok: true, ...(await submitRevision(actor, id, meta)) })
       case 'discard-revision':

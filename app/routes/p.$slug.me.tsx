@@ -13,6 +13,7 @@ import { listMyCollections } from '~/services/engagement/collections.server.ts'
 import { listMyDownloads, listMyRatings } from '~/services/engagement/usage.server.ts'
 import { pushesFor } from '~/services/review/push.server.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
+import { formatDate } from '~/lib/dates.ts'
 
 /** 我的空间: one space per person — my uploads and their status, my collections, my downloads,
  * my ratings, and my account. */
@@ -22,10 +23,12 @@ type Tab = (typeof TABS)[number]
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const platform = await requirePlatform(context, params.slug)
   const actor = await requireActor(request, context, platform.slug)
-  const raw = new URL(request.url).searchParams.get('tab') ?? 'uploads'
+  const url = new URL(request.url)
+  const raw = url.searchParams.get('tab') ?? 'uploads'
   const tab: Tab = (TABS as readonly string[]).includes(raw) ? (raw as Tab) : 'uploads'
   return {
     tab,
+    deleted: url.searchParams.get('deleted') === '1',
     base: platformLinks(context, platform).base,
     profile: tab === 'account' ? await getMyProfile(actor.userId) : null,
     uploads: tab === 'uploads' ? await listMyUploads(actor, null, 100) : [],
@@ -53,10 +56,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   })
 }
 
-function when(iso: string) {
-  return new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })
-}
-
 export default function MySpace() {
   const t = useT()
   const data = useLoaderData<typeof loader>()
@@ -76,6 +75,11 @@ export default function MySpace() {
           </Link>
         ))}
       </nav>
+      {data.deleted && (
+        <p className="alert alert-ok" role="status" data-testid="deleted-notice">
+          {t('check.deleted')}
+        </p>
+      )}
       {tab === 'uploads' && (
         <div className="table-wrap" data-testid="my-uploads">
           {data.uploads.length === 0 ? (
@@ -83,7 +87,7 @@ export default function MySpace() {
               {t('me.noUploads')} <Link to={`${base}/upload`}>{t('nav.upload')}</Link>
             </p>
           ) : (
-            <table>
+            <table className="table-cards">
               <thead>
                 <tr>
                   <th>{t('me.col.title')}</th>
@@ -96,22 +100,26 @@ export default function MySpace() {
               </thead>
               <tbody>
                 {data.uploads.map((u) => (
-                  <tr key={u.id}>
-                    <td>
+                  <tr key={u.id} data-testid="my-upload">
+                    <td className="cell-title" data-label={t('me.col.title')}>
                       <Link to={`/p/${u.platformSlug}/r/${u.id}`}>{u.title}</Link>
                     </td>
-                    <td data-testid="upload-status">{t(`resource.status.${u.status}` as MessageKey)}</td>
-                    <td>
+                    <td data-testid="upload-status" data-label={t('me.col.status')}>
+                      {t(`resource.status.${u.status}` as MessageKey)}
+                    </td>
+                    <td data-label={t('me.col.processing')}>
                       {u.fileStatus ? t(`file.status.${u.fileStatus}` as MessageKey) : '—'}
                       {u.errorKey && <span className="field-error"> · {t(u.errorKey as MessageKey)}</span>}
                     </td>
-                    <td>{u.platformName}</td>
-                    <td className="small">
+                    <td data-label={t('me.col.platform')}>{u.platformName}</td>
+                    <td className="small" data-label={t('me.col.usage')}>
                       {u.status === 'PUBLISHED'
                         ? t('me.usage', { views: u.views, downloads: u.downloads, n: u.ratingCount })
                         : '—'}
                     </td>
-                    <td>{when(u.createdAt)}</td>
+                    <td className="cell-time" data-label={t('me.col.date')}>
+                      {formatDate(u.createdAt)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -132,7 +140,7 @@ export default function MySpace() {
                   <li key={i.id}>
                     <Link to={`/p/${i.platformSlug}/r/${i.id}`}>{i.title}</Link>{' '}
                     <span className="muted small">
-                      · {t(`resourceType.${i.resourceType as 'COURSEWARE'}`)} · {when(i.addedAt)}
+                      · {t(`resourceType.${i.resourceType as 'COURSEWARE'}`)} · {formatDate(i.addedAt)}
                     </span>
                   </li>
                 ))}
@@ -148,7 +156,7 @@ export default function MySpace() {
             <li key={p.id}>
               <Link to={p.link}>{p.title}</Link>{' '}
               <span className="muted small">
-                · {t('push.from', { platform: p.from })} · {when(p.at)}
+                · {t('push.from', { platform: p.from })} · {formatDate(p.at)}
                 {p.note && <> · {p.note}</>}
               </span>
             </li>
@@ -161,7 +169,7 @@ export default function MySpace() {
           {data.downloads.map((d) => (
             <li key={d.id}>
               <Link to={`/p/${d.platformSlug}/r/${d.id}`}>{d.title}</Link>{' '}
-              <span className="muted small">· {when(d.at)}</span>
+              <span className="muted small">· {formatDate(d.at)}</span>
             </li>
           ))}
         </ul>
@@ -172,7 +180,8 @@ export default function MySpace() {
           {data.ratings.map((r) => (
             <li key={r.id}>
               <Link to={`/p/${r.platformSlug}/r/${r.id}`}>{r.title}</Link>{' '}
-              <span className="stars">{'★'.repeat(r.score)}</span> <span className="muted small">· {when(r.at)}</span>
+              <span className="stars">{'★'.repeat(r.score)}</span>{' '}
+              <span className="muted small">· {formatDate(r.at)}</span>
             </li>
           ))}
         </ul>

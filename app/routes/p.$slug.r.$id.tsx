@@ -57,7 +57,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           platform,
         )
       : null,
-    resourceWorkflow(actor, id),
+    resourceWorkflow(actor, id, getLocale(request)),
   ])
   // Reviewers and admins of this portal may select what it shows into its featured collections.
   const featured = published && canCurate(actor, platform) ? await collectionsOf(platform.id, id) : null
@@ -299,6 +299,13 @@ export default function ResourcePage() {
             base={base}
             resourceId={resource.id}
             reviewedEdit={reviewedEdit}
+            readOnlyReason={
+              resource.status === 'SUBMITTED'
+                ? t(data.isOwner ? 'check.readOnlySubmitted' : 'check.readOnlyInReview')
+                : resource.status === 'IN_REVIEW'
+                  ? t('check.readOnlyInReview')
+                  : undefined
+            }
             initial={
               revision?.draft ?? {
                 title: resource.title,

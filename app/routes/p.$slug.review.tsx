@@ -1,7 +1,7 @@
 /**
  * 审核: the reviewers' queue of this platform (new submissions, changes to published resources
- * (修改审核) and recommendations from below),
- * filterable by subject and type, oldest first; and the moderators' reported comments.
+ * (修改审核) and recommendations from below), filterable by subject and type, oldest first; the
+ * moderators' reported comments; and 已审核 (?tab=done), the reviewer's own past decisions.
  */
 import { redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData } from '@remix-run/react'
@@ -15,6 +15,10 @@ import { RESOURCE_TYPES, SUBJECTS } from '~/lib/curriculum.ts'
 import { requestMeta } from '~/lib/session.server.ts'
 import { listReportedComments } from '~/services/engagement/comments.server.ts'
 import { listQueue, reviewersFor } from '~/services/review/queue.server.ts'
+import { decisionReceipt, KINDS, listMyDecisions, OUTCOMES } from '~/services/review/my-decisions.server.ts'
+import { DecisionReceipt } from '~/components/review/decision-receipt.tsx'
+import { Pager } from '~/components/admin/pager.tsx'
+import { formatDateTime } from '~/lib/dates.ts'
 import { assignReview, claimReview } from '~/services/review/workflow.server.ts'
 import { platformLinks, requirePlatform } from '~/lib/platform.server.ts'
 import { requireActor } from '~/lib/session.server.ts'
@@ -44,6 +48,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     from: url.searchParams.get('from'),
     olderThanDays: url.searchParams.get('older'),
   }
+  const tab = url.searchParams.get('tab') === 'done' && reviewer ? 'done' : 'queue'
+  if (tab === 'done') {
+    const done = url.searchParams.get('done')
+    const [decisions, receipt] = await Promise.all([
+      listMyDecisions(actor, platform, {
+        outcome: url.searchParams.get('outcome'),
+        kind: url.searchParams.get('kind'),
+        days: url.searchParams.get('days'),
+        q: url.searchParams.get('q'),
+        page: url.searchParams.get('page'),
+      }),
+      done ? decisionReceipt(actor, platform, done) : null,
+    ]).catch(throwAsResponse)
+    return { tab, decisions, receipt, reviewer, ...EMPTY_QUEUE }
+  }
   const [queue, reported, reportedResources, reviewers] = await Promise.all([
     listQueue(actor, platform, filters),
     listReportedComments(actor, platform),
@@ -56,6 +75,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ...(await findChildPlatforms(platform.id)).map((c) => ({ id: c.id, name: c.name })),
   ]
   return {
+    tab,
+    decisions: null,
+    receipt: null,
     queue,
     reported,
     reportedResources,
@@ -65,6 +87,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     reviewers,
     canTakedown: can(actor, 'resource.takedown', platform),
   }
+}
+
+/** What the 已审核 tab does not show. */
+const EMPTY_QUEUE = {
+  queue: [] as Awaited<ReturnType<typeof listQueue>>,
+  reported: [] as Awaited<ReturnType<typeof listReportedComments>>,
+  reportedResources: [] as Awaited<ReturnType<typeof listReportedResources>>,
+  filters: { subject: null, type: null, from: null, olderThanDays: null } as Record<string, string | null>,
+  sources: [] as { id: string; name: string }[],
+  reviewers: [] as Awaited<ReturnType<typeof reviewersFor>>,
+  canTakedown: false,
 }
 
 /** Claim (a reviewer takes the item and goes to its dossier), or assign (an admin hands it on). */
@@ -161,114 +194,273 @@ function ReportedResourceItem({ r, base, canTakedown }: { r: ReportedResource; b
 export default function Review() {
   const t = useT()
   const { platform, base } = usePlatformLayout()
-  const { queue, reported, reportedResources, filters, sources, reviewer, reviewers, canTakedown } =
-    useLoaderData<typeof loader>()
+  const data = useLoaderData<typeof loader>()
+  const { queue, reported, reportedResources, filters, sources, reviewer, reviewers, canTakedown } = data
   const result = useActionData<typeof action>()
   return (
     <section>
       <h1>{t('review.title')}</h1>
-      <FormMessage result={result} />
-      <p className="muted">{t('review.levelHint', { name: platform.name })}</p>
-      <Form method="get" className="rating-form" aria-label={t('review.queue.filter')}>
-        <select name="subject" defaultValue={filters.subject ?? ''} aria-label={t('search.facet.subject')}>
-          <option value="">{t('review.queue.anySubject')}</option>
-          {SUBJECTS.map((s) => (
-            <option key={s} value={s}>
-              {t(`subject.${s}`)}
+      {reviewer && (
+        <nav className="tabs" aria-label={t('review.title')}>
+          <Link to={`${base}/review`} aria-current={data.tab === 'queue' ? 'page' : undefined} data-testid="tab-queue">
+            {t('reviewer.tab.queue')}
+          </Link>
+          <Link
+            to={`${base}/review?tab=done`}
+            aria-current={data.tab === 'done' ? 'page' : undefined}
+            data-testid="tab-done"
+          >
+            {t('reviewer.tab.done')}
+          </Link>
+        </nav>
+      )}
+      {data.receipt && <DecisionReceipt receipt={data.receipt} next={false} />}
+      {data.tab === 'done' && data.decisions ? (
+        <MyDecisions list={data.decisions} base={base} />
+      ) : (
+        <>
+          <FormMessage result={result} />
+          <p className="muted">{t('review.levelHint', { name: platform.name })}</p>
+          <Form method="get" className="rating-form" aria-label={t('review.queue.filter')}>
+            <select name="subject" defaultValue={filters.subject ?? ''} aria-label={t('search.facet.subject')}>
+              <option value="">{t('review.queue.anySubject')}</option>
+              {SUBJECTS.map((s) => (
+                <option key={s} value={s}>
+                  {t(`subject.${s}`)}
+                </option>
+              ))}
+            </select>
+            <select name="type" defaultValue={filters.type ?? ''} aria-label={t('search.facet.type')}>
+              <option value="">{t('review.queue.anyType')}</option>
+              {RESOURCE_TYPES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`resourceType.${s}`)}
+                </option>
+              ))}
+            </select>
+            <select name="from" defaultValue={filters.from ?? ''} aria-label={t('search.facet.platform')}>
+              <option value="">{t('review.queue.anyPlatform')}</option>
+              {sources.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+            <select name="older" defaultValue={filters.olderThanDays ?? ''} aria-label={t('review.queue.age')}>
+              <option value="">{t('review.queue.anyAge')}</option>
+              {['1', '3', '7', '30'].map((d) => (
+                <option key={d} value={d}>
+                  {t('review.queue.olderThan', { n: d })}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="button small">
+              {t('review.queue.filter')}
+            </button>
+          </Form>
+          <h2>{t('review.queue.title', { n: queue.length })}</h2>
+          {queue.length === 0 ? (
+            <div className="empty">
+              <p>{t('review.queue.empty')}</p>
+            </div>
+          ) : (
+            <div className="table-wrap">
+              <table className="table-cards" data-testid="review-queue">
+                <thead>
+                  <tr>
+                    <th>{t('reviewer.col.kind')}</th>
+                    <th>{t('reviewer.col.resource')}</th>
+                    <th>{t('reviewer.col.waiting')}</th>
+                    <th>{t('reviewer.col.claimedBy')}</th>
+                    <th>{t('reviewer.col.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {queue.map((q) => (
+                    <tr key={q.id} data-testid="queue-item" data-kind={q.kind}>
+                      <td data-label={t('reviewer.col.kind')}>
+                        <span className="badge badge-outline">{t(`review.queue.kind.${q.kind}`)}</span>
+                        {q.round > 1 && (
+                          <>
+                            {' '}
+                            <span className="badge badge-warn" data-testid="resubmission">
+                              {t('reviewer.resubmission')} · {t('reviewer.resubmissionRound', { n: q.round })}
+                            </span>
+                          </>
+                        )}
+                      </td>
+                      <td className="cell-title" data-label={t('reviewer.col.resource')}>
+                        {/* Reviewers open the dossier; admins who only assign open the resource. */}
+                        <Link
+                          to={reviewer ? `${base}/review/${q.id}` : `${base}/r/${q.resource.id}`}
+                          data-testid="queue-title"
+                        >
+                          {q.resource.title}
+                        </Link>
+                        {q.revisionTitle && (
+                          <p className="small" data-testid="revision-title">
+                            {t('review.queue.revisionTitle', { title: q.revisionTitle })}
+                          </p>
+                        )}
+                        <p className="muted small">
+                          {t(`resourceType.${q.resource.type as 'COURSEWARE'}`)} · {q.resource.ownerName}
+                          {q.kind === 'RECOMMENDATION' && (
+                            <> · {t('review.queue.from', { platform: q.resource.platformName })}</>
+                          )}
+                        </p>
+                      </td>
+                      <td className="small" data-label={t('reviewer.col.waiting')}>
+                        {t('review.queue.waiting', { age: age(t, q.ageMinutes) })}
+                      </td>
+                      <td className="small" data-label={t('reviewer.col.claimedBy')}>
+                        {q.claimedBy.length > 0 && t('review.queue.claimedBy', { names: q.claimedBy.join('、') })}
+                      </td>
+                      <td className="cell-action" data-label={t('reviewer.col.actions')}>
+                        {reviewers.length > 0 && (
+                          <Form method="post" className="rating-form small">
+                            <CsrfInput />
+                            <input type="hidden" name="intent" value="assign" />
+                            <input type="hidden" name="reviewId" value={q.id} />
+                            <select name="reviewerId" aria-label={t('review.assign')}>
+                              {reviewers.map((r) => (
+                                <option key={r.id} value={r.id}>
+                                  {r.displayName}
+                                </option>
+                              ))}
+                            </select>
+                            <button type="submit" className="link-button small" data-testid="assign">
+                              {t('review.assignSubmit')}
+                            </button>
+                          </Form>
+                        )}
+                        {!reviewer ? null : q.own ? null : q.mine ? (
+                          <Link to={`${base}/review/${q.id}`} className="button small">
+                            {t('review.queue.open')}
+                          </Link>
+                        ) : (
+                          <Form method="post">
+                            <CsrfInput />
+                            <input type="hidden" name="reviewId" value={q.id} />
+                            <button type="submit" className="button small" data-testid="claim">
+                              {t('review.queue.claim')}
+                            </button>
+                          </Form>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h2>{t('safety.reportedResources', { n: reportedResources.length })}</h2>
+          {reportedResources.length === 0 ? (
+            <p className="muted">{t('review.noReports')}</p>
+          ) : (
+            <ul className="comments">
+              {reportedResources.map((r) => (
+                <ReportedResourceItem key={r.id} r={r} base={base} canTakedown={canTakedown} />
+              ))}
+            </ul>
+          )}
+          <h2>{t('review.reportedComments', { n: reported.length })}</h2>
+          {reported.length === 0 ? (
+            <p className="muted">{t('review.noReports')}</p>
+          ) : (
+            <ul className="comments">
+              {reported.map((c) => (
+                <ReportedComment key={c.id} c={c} base={base} />
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  )
+}
+
+type Decisions = NonNullable<Awaited<ReturnType<typeof loader>>['decisions']>
+
+/** 已审核: my decisions on this platform, filterable, newest first; titles open the dossier. */
+function MyDecisions({ list, base }: { list: Decisions; base: string }) {
+  const t = useT()
+  const f = list.filters
+  return (
+    <>
+      <Form method="get" className="rating-form" aria-label={t('reviewer.done.filter')} data-testid="done-filters">
+        <input type="hidden" name="tab" value="done" />
+        <select name="outcome" defaultValue={f.outcome} aria-label={t('reviewer.col.outcome')}>
+          <option value="">{t('reviewer.done.anyOutcome')}</option>
+          {OUTCOMES.map((o) => (
+            <option key={o} value={o}>
+              {t(`review.outcome.${o}`)}
             </option>
           ))}
         </select>
-        <select name="type" defaultValue={filters.type ?? ''} aria-label={t('search.facet.type')}>
-          <option value="">{t('review.queue.anyType')}</option>
-          {RESOURCE_TYPES.map((s) => (
-            <option key={s} value={s}>
-              {t(`resourceType.${s}`)}
+        <select name="kind" defaultValue={f.kind} aria-label={t('reviewer.col.kind')}>
+          <option value="">{t('reviewer.done.anyKind')}</option>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`review.queue.kind.${k}`)}
             </option>
           ))}
         </select>
-        <select name="from" defaultValue={filters.from ?? ''} aria-label={t('search.facet.platform')}>
-          <option value="">{t('review.queue.anyPlatform')}</option>
-          {sources.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-        <select name="older" defaultValue={filters.olderThanDays ?? ''} aria-label={t('review.queue.age')}>
-          <option value="">{t('review.queue.anyAge')}</option>
-          {['1', '3', '7', '30'].map((d) => (
+        <select name="days" defaultValue={f.days} aria-label={t('reviewer.col.decidedAt')}>
+          <option value="">{t('reviewer.done.anyTime')}</option>
+          {['7', '30'].map((d) => (
             <option key={d} value={d}>
-              {t('review.queue.olderThan', { n: d })}
+              {t('reviewer.done.lastDays', { n: d })}
             </option>
           ))}
         </select>
+        <input
+          name="q"
+          type="search"
+          defaultValue={f.q}
+          placeholder={t('reviewer.done.search')}
+          aria-label={t('reviewer.done.search')}
+          maxLength={60}
+        />
         <button type="submit" className="button small">
-          {t('review.queue.filter')}
+          {t('reviewer.done.filter')}
         </button>
       </Form>
-      <h2>{t('review.queue.title', { n: queue.length })}</h2>
-      {queue.length === 0 ? (
-        <div className="empty">
-          <p>{t('review.queue.empty')}</p>
-        </div>
+      <p className="muted small">{t('reviewer.done.count', { n: list.total })}</p>
+      {list.items.length === 0 ? (
+        <p className="empty">{t('reviewer.done.empty')}</p>
       ) : (
         <div className="table-wrap">
-          <table data-testid="review-queue">
+          <table className="table-cards" data-testid="my-decisions">
+            <thead>
+              <tr>
+                <th>{t('reviewer.col.resource')}</th>
+                <th>{t('reviewer.col.kind')}</th>
+                <th>{t('reviewer.col.outcome')}</th>
+                <th>{t('reviewer.col.reasons')}</th>
+                <th>{t('reviewer.col.decidedAt')}</th>
+              </tr>
+            </thead>
             <tbody>
-              {queue.map((q) => (
-                <tr key={q.id} data-testid="queue-item" data-kind={q.kind}>
-                  <td>
-                    <span className="badge badge-outline">{t(`review.queue.kind.${q.kind}`)}</span>
-                  </td>
-                  <td>
-                    <Link to={`${base}/r/${q.resource.id}`}>{q.resource.title}</Link>
-                    {q.revisionTitle && (
-                      <p className="small" data-testid="revision-title">
-                        {t('review.queue.revisionTitle', { title: q.revisionTitle })}
-                      </p>
-                    )}
+              {list.items.map((d) => (
+                <tr key={d.reviewId} data-testid="my-decision" data-outcome={d.outcome}>
+                  <td className="cell-title" data-label={t('reviewer.col.resource')}>
+                    <Link to={`${base}/review/${d.reviewId}`}>{d.title}</Link>
                     <p className="muted small">
-                      {t(`resourceType.${q.resource.type as 'COURSEWARE'}`)} · {q.resource.ownerName}
-                      {q.kind === 'RECOMMENDATION' && (
-                        <> · {t('review.queue.from', { platform: q.resource.platformName })}</>
-                      )}
+                      {t(`resourceType.${d.type as 'COURSEWARE'}`)} · {d.ownerName}
                     </p>
                   </td>
-                  <td className="small">{t('review.queue.waiting', { age: age(t, q.ageMinutes) })}</td>
-                  <td className="small">
-                    {q.claimedBy.length > 0 && t('review.queue.claimedBy', { names: q.claimedBy.join('、') })}
+                  <td data-label={t('reviewer.col.kind')}>{t(`review.queue.kind.${d.kind}`)}</td>
+                  <td data-label={t('reviewer.col.outcome')}>
+                    <span className={`badge outcome-${d.outcome.toLowerCase()}`}>
+                      {t(`review.outcome.${d.outcome}`)}
+                    </span>
+                    {!d.settled && <p className="muted small">{t('reviewer.done.waiting')}</p>}
                   </td>
-                  <td>
-                    {reviewers.length > 0 && (
-                      <Form method="post" className="rating-form small">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="assign" />
-                        <input type="hidden" name="reviewId" value={q.id} />
-                        <select name="reviewerId" aria-label={t('review.assign')}>
-                          {reviewers.map((r) => (
-                            <option key={r.id} value={r.id}>
-                              {r.displayName}
-                            </option>
-                          ))}
-                        </select>
-                        <button type="submit" className="link-button small" data-testid="assign">
-                          {t('review.assignSubmit')}
-                        </button>
-                      </Form>
-                    )}
-                    {!reviewer ? null : q.own ? null : q.mine ? (
-                      <Link to={`${base}/review/${q.id}`} className="button small">
-                        {t('review.queue.open')}
-                      </Link>
-                    ) : (
-                      <Form method="post">
-                        <CsrfInput />
-                        <input type="hidden" name="reviewId" value={q.id} />
-                        <button type="submit" className="button small" data-testid="claim">
-                          {t('review.queue.claim')}
-                        </button>
-                      </Form>
-                    )}
+                  <td data-label={t('reviewer.col.reasons')} className="small">
+                    {d.reasons.map((r) => t(`review.reason.${r}` as MessageKey)).join('、') || '—'}
+                  </td>
+                  <td data-label={t('reviewer.col.decidedAt')} className="small cell-time">
+                    {formatDateTime(d.decidedAt)}
                   </td>
                 </tr>
               ))}
@@ -276,26 +468,7 @@ export default function Review() {
           </table>
         </div>
       )}
-      <h2>{t('safety.reportedResources', { n: reportedResources.length })}</h2>
-      {reportedResources.length === 0 ? (
-        <p className="muted">{t('review.noReports')}</p>
-      ) : (
-        <ul className="comments">
-          {reportedResources.map((r) => (
-            <ReportedResourceItem key={r.id} r={r} base={base} canTakedown={canTakedown} />
-          ))}
-        </ul>
-      )}
-      <h2>{t('review.reportedComments', { n: reported.length })}</h2>
-      {reported.length === 0 ? (
-        <p className="muted">{t('review.noReports')}</p>
-      ) : (
-        <ul className="comments">
-          {reported.map((c) => (
-            <ReportedComment key={c.id} c={c} base={base} />
-          ))}
-        </ul>
-      )}
-    </section>
+      <Pager page={list.page} pages={list.pages} />
+    </>
   )
 }

@@ -8,13 +8,14 @@
  */
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useRef } from 'react'
 import { CsrfInput, FormMessage } from '~/components/form.tsx'
 import { useT } from '~/components/i18n.tsx'
 import { VideoPlayer } from '~/components/media/video-player.tsx'
 import { AudioPlayer, DocumentViewer, ImageViewer } from '~/components/media/viewers.tsx'
 import { formString, readForm } from '~/lib/csrf.server.ts'
 import { runAction, throwAsResponse } from '~/lib/http.server.ts'
-import { isMessageKey, type MessageKey } from '~/lib/i18n/index.ts'
+import type { MessageKey } from '~/lib/i18n/index.ts'
 import { platformLinks, requirePlatformPermission } from '~/lib/platform.server.ts'
 import { requestMeta } from '~/lib/session.server.ts'
 import { getResourceView } from '~/services/resources/resource-view.server.ts'
@@ -22,10 +23,20 @@ import { getReviewDossier } from '~/services/review/queue.server.ts'
 import { revisionPreview } from '~/services/review/revision-preview.server.ts'
 import { REASON_CODES, REVIEW_FIELDS } from '~/services/review/rules.server.ts'
 import { decideReview } from '~/services/review/workflow.server.ts'
+import { decisionReceipt, nextReviewFor } from '~/services/review/my-decisions.server.ts'
+import { getLocale } from '~/lib/locale.server.ts'
+import { formatDate } from '~/lib/dates.ts'
+import { formatBytes, formatDuration } from '~/components/media/format.ts'
+import { currentVideoTime, formatTimecode, TimecodedText } from '~/components/media/timecodes.tsx'
+import { ChangeList } from '~/components/review/change-value.tsx'
+import { DecisionReceipt } from '~/components/review/decision-receipt.tsx'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { platform, actor } = await requirePlatformPermission(request, context, params.slug, 'review.queue')
-  const dossier = await getReviewDossier(actor, params.reviewId ?? '').catch(throwAsResponse)
+  const dossier = await getReviewDossier(actor, params.reviewId ?? '', getLocale(request)).catch(throwAsResponse)
+  // Arriving from a decision: what was just decided, said once above the next item.
+  const done = new URL(request.url).searchParams.get('done')
+  const receipt = done ? await decisionReceipt(actor, platform, done) : null
   if (dossier.review.platform.id !== platform.id) throw new Response('error.notFound.body', { status: 404 })
   const view = await getResourceView(actor, dossier.resource.id, platform).catch(throwAsResponse)
   const revision = dossier.revision
@@ -36,6 +47,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     knowledgePoints: revision ? revision.knowledgePoints : view.resource.knowledgePoints,
     reasons: [...REASON_CODES],
     fields: [...REVIEW_FIELDS],
+    receipt,
+    base: platformLinks(context, platform).base,
   }
 }
 
@@ -50,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (k.startsWith('score.')) scores[k.slice(6, 40)] = v.slice(0, 2)
       if (k.startsWith('field.')) fieldComments[k.slice(6, 40)] = v.slice(0, 600)
     }
-    const r = await decideReview(
+    await decideReview(
       actor,
       params.reviewId ?? '',
       {
@@ -62,21 +75,39 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       },
       requestMeta(context),
     )
-    return r.settled
-      ? redirect(platformLinks(context, platform).href('/review?decided=1'))
-      : { ok: true as const, message: 'review.detail.decided' as const }
+    // Straight on to the next item, with a receipt for this one; back to 已审核 when none is left.
+    const reviewId = params.reviewId ?? ''
+    const next = await nextReviewFor(actor, platform, reviewId)
+    const links = platformLinks(context, platform)
+    return redirect(
+      next ? links.href(`/review/${next}?done=${reviewId}`) : links.href(`/review?tab=done&done=${reviewId}`),
+    )
   })
 }
 
 export default function ReviewDossier() {
   const t = useT()
-  const { dossier, player, positions, knowledgePoints, reasons, fields } = useLoaderData<typeof loader>()
+  const { dossier, player, positions, knowledgePoints, reasons, fields, receipt, base } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
-  const { review, resource, version, changes, text, flags, history } = dossier
+  const { review, resource, version, changes, text, flags, history, media } = dossier
   const m = (version?.metadata ?? {}) as Record<string, unknown>
-  const base = `/p/${review.platform.slug}`
+  const comment = useRef<HTMLTextAreaElement>(null)
+  const isVideo = player?.kind === 'VIDEO'
+  // A resubmission: the same resource came back after a decision on an earlier submission.
+  const resubmission = review.kind === 'SUBMISSION' && history.some((h) => h.kind === 'SUBMISSION')
+  const insert = (text: string) => {
+    const el = comment.current
+    if (!el) return
+    const at = el.selectionStart ?? el.value.length
+    const before = el.value.slice(0, at)
+    const glue = before && !/\s$/.test(before) ? ' ' : ''
+    el.value = `${before}${glue}${text}${el.value.slice(at)}`
+    el.focus()
+    el.selectionStart = el.selectionEnd = at + glue.length + text.length
+  }
   return (
     <section className="review-dossier">
+      {receipt && <DecisionReceipt receipt={receipt} next />}
       <p>
         <Link to={`${base}/review`}>← {t('review.title')}</Link>
       </p>
@@ -85,8 +116,14 @@ export default function ReviewDossier() {
         <span className="badge badge-outline" data-testid="review-kind">
           {t(`review.queue.kind.${review.kind}`)}
         </span>{' '}
+        {resubmission && (
+          <span className="badge badge-warn" data-testid="resubmission">
+            {t('reviewer.resubmission')}
+          </span>
+        )}{' '}
         {resource.platform.name} · v{version?.number ?? 1}
       </p>
+      {media && <MediaFacts media={media} />}
       {dossier.revision && (
         <p className="alert" data-testid="revision-hint">
           {t('review.detail.revisionHint')}
@@ -119,16 +156,19 @@ export default function ReviewDossier() {
               </pre>
             </section>
           )}
-          <section className="card">
-            <h2>{t('review.detail.text')}</h2>
-            {text ? (
-              <pre className="extracted-text" data-testid="extracted-text">
-                {text}
-              </pre>
-            ) : (
-              <p className="muted">{t('review.detail.noText')}</p>
-            )}
-          </section>
+          {/* Extracted text is a document's; a video or a picture has none to read. */}
+          {(media?.kind === 'DOCUMENT' || (!media && text)) && (
+            <section className="card" data-testid="text-panel">
+              <h2>{t('review.detail.text')}</h2>
+              {text ? (
+                <pre className="extracted-text" data-testid="extracted-text">
+                  {text}
+                </pre>
+              ) : (
+                <p className="muted">{t('review.detail.noText')}</p>
+              )}
+            </section>
+          )}
         </div>
         <div className="stack">
           <section className="card" data-testid="dossier-metadata">
@@ -167,16 +207,7 @@ export default function ReviewDossier() {
             {changes === null ? (
               <p className="muted">{t('review.detail.firstVersion')}</p>
             ) : (
-              <ul>
-                {changes.map((c) => (
-                  <li key={c.field} data-field={c.field}>
-                    <strong>
-                      {isMessageKey(`review.field.${c.field}`) ? t(`review.field.${c.field}` as MessageKey) : c.field}
-                    </strong>
-                    : <del>{JSON.stringify(c.before)}</del> → <ins>{JSON.stringify(c.after)}</ins>
-                  </li>
-                ))}
-              </ul>
+              <ChangeList changes={changes} />
             )}
           </section>
           {history.length > 0 && (
@@ -185,9 +216,16 @@ export default function ReviewDossier() {
               <ul>
                 {history.map((h) => (
                   <li key={h.id}>
-                    {h.outcome ? t(`review.outcome.${h.outcome}`) : ''} ·{' '}
-                    {h.decidedAt ? new Date(h.decidedAt).toLocaleDateString('zh-CN') : ''} ·{' '}
+                    {t(`review.queue.kind.${h.kind}`)} · {h.outcome ? t(`review.outcome.${h.outcome}`) : ''} ·{' '}
+                    {h.decidedAt ? formatDate(h.decidedAt) : ''} ·{' '}
                     {h.decisions.flatMap((d) => d.reasons.map((r) => t(`review.reason.${r}` as MessageKey))).join('、')}
+                    {h.decisions
+                      .filter((d) => d.comment)
+                      .map((d) => (
+                        <p key={d.comment} className="comment-body small">
+                          <TimecodedText text={d.comment} video={isVideo} />
+                        </p>
+                      ))}
                   </li>
                 ))}
               </ul>
@@ -246,10 +284,32 @@ export default function ReviewDossier() {
               ))}
             </div>
           </fieldset>
-          <label className="field">
+          <label className="field" htmlFor="decision-comment">
             {t('review.detail.comment')}
-            <textarea name="comment" rows={3} maxLength={2000} />
           </label>
+          {(review.platform.reviewCommentTemplates.length > 0 || isVideo) && (
+            <div className="template-bar" data-testid="comment-tools">
+              {review.platform.reviewCommentTemplates.length > 0 && (
+                <span className="muted small">{t('templates.insert')}:</span>
+              )}
+              {review.platform.reviewCommentTemplates.map((x) => (
+                <button key={x} type="button" className="chip" data-testid="comment-template" onClick={() => insert(x)}>
+                  {x}
+                </button>
+              ))}
+              {isVideo && (
+                <button
+                  type="button"
+                  className="chip"
+                  data-testid="insert-timecode"
+                  onClick={() => insert(formatTimecode(currentVideoTime() ?? 0))}
+                >
+                  ⏱ {t('timecode.insert')}
+                </button>
+              )}
+            </div>
+          )}
+          <textarea id="decision-comment" ref={comment} name="comment" rows={4} maxLength={2000} />
           <div>
             <button type="submit" className="button" data-testid="submit-decision">
               {t('review.detail.submitDecision')}
@@ -260,5 +320,28 @@ export default function ReviewDossier() {
         review.status === 'DECIDED' && <p className="alert">{t(`review.outcome.${review.outcome ?? 'APPROVED'}`)}</p>
       )}
     </section>
+  )
+}
+
+type Media = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['dossier']['media']>
+
+/** What the reviewer checks before opening the file: length, size on screen, rate, pages. */
+function MediaFacts({ media }: { media: Media }) {
+  const t = useT()
+  const facts: [string, string][] = []
+  if (media.durationSec) facts.push([t('reviewer.media.duration'), formatDuration(media.durationSec)])
+  if (media.width && media.height) facts.push([t('reviewer.media.resolution'), `${media.width}×${media.height}`])
+  if (media.kbps) facts.push([t('reviewer.media.bitrate'), t('reviewer.media.kbps', { n: media.kbps })])
+  if (media.pages) facts.push([t('reviewer.media.pages'), t('reviewer.media.pageCount', { n: media.pages })])
+  facts.push([t('reviewer.media.size'), formatBytes(media.size)])
+  return (
+    <dl className="facts" data-testid="media-facts">
+      {facts.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
   )
 }

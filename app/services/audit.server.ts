@@ -34,6 +34,8 @@ export type AuditAction =
   | 'comment.keep'
   | 'review.submit'
   | 'review.resubmit'
+  /** The submitter took a submission back before a reviewer claimed it. */
+  | 'review.withdraw'
   | 'review.claim'
   | 'review.assign'
   | 'review.decide'

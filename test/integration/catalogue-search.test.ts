@@ -79,7 +79,7 @@ async function draft(
       platformId: platform.id,
       ownerId: user.id,
       title,
-      description: `${title}的说明`,
+      description: `${title}的说明：课堂讲解与练习`,
       resourceType: 'COURSEWARE',
       kind: 'DOCUMENT',
       ...extra,

@@ -210,7 +210,12 @@ describe('a metadata edit of a published resource', () => {
     expect(dossier.changes).toEqual(
       expect.arrayContaining([
         { field: 'title', before: '勾股定理 已发布课件', after: '勾股定理 修订后课件' },
-        { field: 'curriculum', before: [], after: [POSITION] },
+        // Named, as the reviewer reads it: the chapter's trail, not its node id.
+        {
+          field: 'curriculum',
+          before: [],
+          after: ['初中 › 初中数学 › 人教版 › 八年级下册 › 第十七章 勾股定理 › 17.1 勾股定理'],
+        },
         { field: 'knowledgePoints', before: [], after: [kp.name] },
       ]),
     )

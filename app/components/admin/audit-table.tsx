@@ -19,7 +19,7 @@ export function AuditTable({ rows, showPlatform = true }: { rows: AuditRowView[]
   const t = useT()
   return (
     <div className="table-wrap">
-      <table className="admin-table-cards audit-table" data-testid="audit-table">
+      <table className="table-cards audit-table" data-testid="audit-table">
         <thead>
           <tr>
             <th>{t('admin.audit.col.time')}</th>

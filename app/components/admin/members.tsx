@@ -64,7 +64,7 @@ export function MembersSection(props: {
         <p className="empty">{t('admin.members.empty')}</p>
       ) : (
         <div className="table-wrap">
-          <table className="admin-table-cards members-table" data-testid="members-table">
+          <table className="table-cards members-table" data-testid="members-table">
             <thead>
               <tr>
                 <th>{t('admin.col.name')}</th>

@@ -19,10 +19,12 @@ async function fetchChildren(
 }
 
 export function CurriculumPicker({
+  id,
   base,
   initialPath = [],
   initialKnowledgePoints = [],
 }: {
+  id?: string
   base: string
   initialPath?: string[]
   initialKnowledgePoints?: string[]
@@ -73,7 +75,7 @@ export function CurriculumPicker({
 
   const deepest = [...levels].reverse().find((l) => l.selected)?.selected ?? ''
   return (
-    <fieldset className="curriculum-picker wide" data-testid="curriculum-picker">
+    <fieldset id={id} className="curriculum-picker wide" data-testid="curriculum-picker">
       <legend>
         {t('upload.meta.curriculum')} <span className="muted">{t('upload.meta.anyLevel')}</span>
       </legend>

@@ -29,6 +29,8 @@ type Item = {
   resumedAt?: number
   duplicateOf?: string | null
   processing?: string
+  /** What the server proposed for the new draft (title from the file name, type from its kind). */
+  draft?: { title: string; resourceType: string }
 }
 
 type Props = {
@@ -153,6 +155,7 @@ export function Uploader({
               ok?: boolean
               resourceId?: string
               fileId?: string
+              draft?: { title: string; resourceType: string }
               error?: string
             })
           : {}
@@ -167,7 +170,7 @@ export function Uploader({
           ...(attachTo ? { attachTo } : {}),
           ...(replace ? { replace: '1' } : {}),
         }
-        patch(key, { resourceId: body.resourceId, fileId: body.fileId, state: 'uploading' })
+        patch(key, { resourceId: body.resourceId, fileId: body.fileId, draft: body.draft, state: 'uploading' })
       }
       upload.start()
     },
@@ -298,7 +301,7 @@ export function Uploader({
                   <MetadataForm
                     base={base}
                     resourceId={i.resourceId}
-                    initial={{ title: i.name.replace(/\.[^.]+$/, '') }}
+                    initial={i.draft ?? { title: i.name.replace(/\.[^.]+$/, '') }}
                   />
                 )}
               </li>

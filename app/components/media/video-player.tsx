@@ -3,6 +3,7 @@
  * works): quality choice, subtitles, and storyboard thumbnails when hovering the seek bar.
  */
 import { useEffect, useRef, useState } from 'react'
+import { SEEK_EVENT } from './timecodes.tsx'
 import type Hls from 'hls.js'
 import { useT } from '../i18n.tsx'
 import { formatDuration } from './format.ts'
@@ -98,6 +99,20 @@ export function VideoPlayer({ source }: { source: VideoSource }) {
       hlsRef.current = null
     }
   }, [source.hls, source.mp4])
+
+  // A time code in a comment jumps here (timecodes.tsx).
+  useEffect(() => {
+    const onSeek = (e: Event) => {
+      const el = video.current
+      const at = (e as CustomEvent<number>).detail
+      if (!el || !Number.isFinite(at)) return
+      el.currentTime = at
+      el.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+      void el.play().catch(() => undefined)
+    }
+    window.addEventListener(SEEK_EVENT, onSeek)
+    return () => window.removeEventListener(SEEK_EVENT, onSeek)
+  }, [])
 
   useEffect(() => {
     if (!source.storyboard) return

@@ -1,12 +1,17 @@
-/** The review workflow on the resource page: submit (owner), the latest decision with its
+/** The review workflow on the resource page: the checks before submitting and submit, withdraw a
+ * submission, delete a draft (owner), the latest decision with its
  * reasons and per-field comments, a published resource's pending revision (what it changes, its
  * files, submit or withdraw it), takedown and restore (admins), recommend upward (reviewers). */
-import { useFetcher } from '@remix-run/react'
+import { useEffect, useState } from 'react'
+import { useFetcher, useNavigate } from '@remix-run/react'
 import { isMessageKey, type MessageKey } from '~/lib/i18n/index.ts'
 import { useT } from '../i18n.tsx'
 
 import { TAKEDOWN_REASONS as TAKEDOWN } from '~/lib/review-codes.ts'
 import { CsrfInput } from '../form.tsx'
+import { formatDateTime } from '~/lib/dates.ts'
+import { TimecodedText } from '../media/timecodes.tsx'
+import { ChangeList } from './change-value.tsx'
 
 type Decision = {
   outcome: string
@@ -29,10 +34,18 @@ export type RevisionPanelData = {
   decision: Decision | null
 }
 
+type Check = { key: string; params?: Record<string, string | number>; field?: string }
+
 export type Workflow = {
   status: string
+  /** The resource is a video: time codes in comments jump its player. */
+  video: boolean
   reviewRequired: boolean
+  readiness: { missing: Check[]; flags: Check[] } | null
+  fileReady: boolean
   canSubmit: boolean
+  canWithdraw: boolean
+  canDelete: boolean
   canTakedown: boolean
   canRestore: boolean
   canRecommend: boolean
@@ -71,7 +84,7 @@ function Action({
   )
 }
 
-function DecisionDetails({ d }: { d: Decision }) {
+function DecisionDetails({ d, video }: { d: Decision; video: boolean }) {
   const t = useT()
   return (
     <>
@@ -81,30 +94,25 @@ function DecisionDetails({ d }: { d: Decision }) {
           {d.fieldComments.map((c) => (
             <span key={c.field + c.text} style={{ display: 'contents' }}>
               <dt>{t(`review.field.${c.field}` as MessageKey)}</dt>
-              <dd data-testid="field-comment">{c.text}</dd>
+              <dd data-testid="field-comment">
+                <TimecodedText text={c.text} video={video} />
+              </dd>
             </span>
           ))}
         </dl>
       )}
       {d.comments.map((c) => (
-        <p key={c} className="comment-body">
-          {c}
+        <p key={c} className="comment-body" data-testid="decision-comment">
+          <TimecodedText text={c} video={video} />
         </p>
       ))}
-      <p className="muted small">{new Date(d.decidedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}</p>
+      <p className="muted small">{formatDateTime(d.decidedAt)}</p>
     </>
   )
 }
 
-/** A field's value in a diff, for reading. */
-function shown(v: unknown) {
-  if (v === null || v === undefined || v === '') return '—'
-  if (Array.isArray(v)) return v.length ? v.join('、') : '—'
-  return String(v)
-}
-
 /** A published resource's pending change: what it changes, its files, submit or withdraw it. */
-function RevisionPanel({ rev, action }: { rev: RevisionPanelData; action: string }) {
+function RevisionPanel({ rev, action, video }: { rev: RevisionPanelData; action: string; video: boolean }) {
   const t = useT()
   const closed = !rev.open
   return (
@@ -130,23 +138,14 @@ function RevisionPanel({ rev, action }: { rev: RevisionPanelData; action: string
               {t('review.latestDecision')}: {t(`review.outcome.${rev.decision.outcome}` as MessageKey)}
             </strong>
           </p>
-          <DecisionDetails d={rev.decision} />
+          <DecisionDetails d={rev.decision} video={video} />
         </div>
       )}
       <h3>{t('review.revision.changes')}</h3>
       {rev.changes.length === 0 ? (
         <p className="muted">{t('review.revision.noChanges')}</p>
       ) : (
-        <ul data-testid="revision-changes">
-          {rev.changes.map((c) => (
-            <li key={c.field} data-field={c.field}>
-              <strong>
-                {isMessageKey(`review.field.${c.field}`) ? t(`review.field.${c.field}` as MessageKey) : c.field}
-              </strong>
-              : <del>{shown(c.before)}</del> → <ins>{shown(c.after)}</ins>
-            </li>
-          ))}
-        </ul>
+        <ChangeList changes={rev.changes} testId="revision-changes" />
       )}
       {rev.files.length > 0 && (
         <>
@@ -197,27 +196,25 @@ export function WorkflowPanel({ wf, action }: { wf: Workflow; action: string }) 
           <h2>
             {t('review.latestDecision')}: {t(`review.outcome.${d.outcome}` as MessageKey)}
           </h2>
-          <DecisionDetails d={d} />
+          <DecisionDetails d={d} video={wf.video} />
         </section>
       )}
-      {wf.revision && <RevisionPanel rev={wf.revision} action={action} />}
-      {wf.canSubmit && (
-        <Action action={action} intent="submit" className="alert" testId="submit-form">
-          {wf.status === 'CHANGES_REQUESTED'
-            ? t('review.resubmitHint')
-            : wf.reviewRequired
-              ? t('review.submitHint')
-              : t('resource.publishHint')}{' '}
-          <button type="submit" className="button small" data-testid="submit-review">
-            {wf.reviewRequired ? t('review.submit') : t('resource.publish')}
-          </button>
-        </Action>
-      )}
+      {wf.revision && <RevisionPanel rev={wf.revision} action={action} video={wf.video} />}
+      {wf.readiness && <SubmissionChecks wf={wf} action={action} />}
       {(wf.status === 'SUBMITTED' || wf.status === 'IN_REVIEW') && (
-        <p className="alert" data-testid="in-review">
-          {t('review.submitted')}
-        </p>
+        <div className="alert" data-testid="in-review">
+          <p>{wf.status === 'SUBMITTED' ? t('review.submitted') : t('check.claimedNotice')}</p>
+          {wf.canWithdraw && (
+            <Action action={action} intent="withdraw" testId="withdraw-form">
+              {t('check.withdrawHint')}{' '}
+              <button type="submit" className="button small secondary" data-testid="withdraw">
+                {t('check.withdraw')}
+              </button>
+            </Action>
+          )}
+        </div>
       )}
+      {wf.canDelete && <DeleteDraft action={action} />}
       {wf.canRecommend && (
         <Action action={action} intent="recommend" className="alert" testId="recommend-form">
           {t('review.recommendHint')}{' '}
@@ -265,5 +262,129 @@ export function WorkflowPanel({ wf, action }: { wf: Workflow; action: string }) 
         </Action>
       )}
     </>
+  )
+}
+
+/** Jumps to the form field that fixes a check (the metadata form's ids are `meta-<field>`). */
+function FixLink({ field }: { field?: string }) {
+  const t = useT()
+  if (!field) return null
+  return (
+    <>
+      {' '}
+      <a
+        href={`#meta-${field}`}
+        className="small"
+        onClick={() => {
+          const el = document.getElementById(`meta-${field}`)
+          const input = el?.matches('input,select,textarea') ? el : el?.querySelector('input,select,textarea')
+          setTimeout(() => (input as HTMLElement | null)?.focus(), 0)
+        }}
+      >
+        {t('check.fix')}
+      </a>
+    </>
+  )
+}
+
+/** Before submitting: what is missing (submitting waits for it), the reviewer's automatic
+ * checks as they stand, and the submit button. */
+function SubmissionChecks({ wf, action }: { wf: Workflow; action: string }) {
+  const t = useT()
+  const { missing, flags } = wf.readiness!
+  const say = (c: Check) => (isMessageKey(c.key) ? t(c.key, c.params) : c.key)
+  return (
+    <section className="card alert" data-testid="submission-checks" data-complete={missing.length ? 'no' : 'yes'}>
+      <h2>{t('check.title')}</h2>
+      {missing.length > 0 ? (
+        <>
+          <p data-testid="incomplete">{t('check.incompleteHint', { n: missing.length })}</p>
+          <ul className="checks" data-testid="missing">
+            {missing.map((c) => (
+              <li key={c.key} className="check-missing" data-field={c.field}>
+                {say(c)}
+                <FixLink field={c.field} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="ok">{t('check.complete')}</p>
+      )}
+      {wf.reviewRequired && (
+        <>
+          <h3>{t('check.automatic')}</h3>
+          {flags.length === 0 ? (
+            <p className="muted small">{t('check.noFlags')}</p>
+          ) : (
+            <ul className="checks" data-testid="auto-checks">
+              {flags.map((c) => (
+                <li key={c.key} className="check-flag">
+                  {say(c)}
+                  <FixLink field={c.field} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      {!wf.fileReady && <p className="muted">{t('check.waitForFile')}</p>}
+      {wf.canSubmit && (
+        <Action action={action} intent="submit" testId="submit-form">
+          {wf.status === 'CHANGES_REQUESTED'
+            ? t('review.resubmitHint')
+            : wf.reviewRequired
+              ? t('review.submitHint')
+              : t('resource.publishHint')}{' '}
+          <button type="submit" className="button small" data-testid="submit-review">
+            {wf.reviewRequired ? t('review.submit') : t('resource.publish')}
+          </button>
+        </Action>
+      )}
+    </section>
+  )
+}
+
+/** Deleting asks first: it cannot be undone. Afterwards the owner lands in 我的空间. */
+function DeleteDraft({ action }: { action: string }) {
+  const t = useT()
+  const [asking, setAsking] = useState(false)
+  const fetcher = useFetcher<{ ok: boolean; deleted?: boolean; error?: string }>()
+  const navigate = useNavigate()
+  const home = action.replace(/\/api\/resources\/[^/]+$/, '/me?tab=uploads&deleted=1')
+  useEffect(() => {
+    if (fetcher.data?.deleted) navigate(home)
+  }, [fetcher.data, home, navigate])
+  if (!asking)
+    return (
+      <p>
+        <button
+          type="button"
+          className="link-button small danger"
+          data-testid="delete-draft"
+          onClick={() => setAsking(true)}
+        >
+          {t('check.delete')}
+        </button>
+      </p>
+    )
+  return (
+    <fetcher.Form method="post" action={action} className="alert alert-error" data-testid="delete-confirm">
+      <CsrfInput />
+      <input type="hidden" name="intent" value="delete" />
+      <p>{t('check.deleteConfirm')}</p>
+      <button type="submit" className="button small danger" data-testid="delete-confirmed">
+        {t('check.deleteYes')}
+      </button>{' '}
+      <button type="button" className="link-button small" onClick={() => setAsking(false)}>
+        {t('check.cancel')}
+      </button>
+      {fetcher.data?.error && (
+        <span className="field-error" role="alert">
+          {' '}
+          {fetcher.data.error}
+        </span>
+      )}
+    </fetcher.Form>
   )
 }

@@ -7,6 +7,11 @@ import type { PluralForms } from './index.ts'
 
 export const enPlural: PluralForms = {
   'search.count_one': '{n} resource',
+  'reviewer.media.pageCount_one': '{n} page',
+  'reviewer.done.count_one': '{n} decision',
+  'templates.saved_one': '{n} comment template saved.',
+  'check.incomplete_one': '{n} item is not complete yet; complete it to submit for review.',
+  'check.incompleteHint_one': 'Complete this item before submitting:',
   'search.pages_one': '{n} page',
   'search.downloads_one': '{n} download',
   'search.starsAtLeast_one': '{n} star and up',

@@ -273,7 +273,7 @@ export const enReview: Record<keyof typeof zhCNReview, string> = {
   'review.detail.pendingSubtitles': 'Subtitles for review',
   'review.field.subtitles': 'Subtitles',
   'review.field.resourceType': 'Resource type',
-  'review.field.priceCents': 'Price (fen)',
+  'review.field.priceCents': 'Price',
   'review.field.language': 'Language',
   'review.field.intendedUsers': 'Intended users',
   'review.field.author': 'Author',

@@ -265,7 +265,7 @@ export const zhCNReview = {
   'review.detail.pendingSubtitles': '待审核的字幕',
   'review.field.subtitles': '字幕',
   'review.field.resourceType': '资源类型',
-  'review.field.priceCents': '价格（分）',
+  'review.field.priceCents': '价格',
   'review.field.language': '语言',
   'review.field.intendedUsers': '适用对象',
   'review.field.author': '作者',

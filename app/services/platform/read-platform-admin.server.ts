@@ -32,6 +32,7 @@ export async function readPlatformSettings(actor: Actor | null, platformId: stri
       reviewersNeeded: true,
       reviewCriteria: true,
       reviewPassScore: true,
+      reviewCommentTemplates: true,
     },
   })
 }

@@ -3,8 +3,17 @@
 import { prisma } from '~/lib/db.server.ts'
 import { forbidden, notFound, unauthenticated } from '~/lib/errors.ts'
 import { can, type Actor, type PlatformRef } from '../authorization.server.ts'
-import { diffVersions, isReviewerOf, liveSnapshot, type FieldChange, type Snapshot } from './rules.server.ts'
-import { findWords, wordsFor } from '../safety/sensitive-words.server.ts'
+import {
+  diffVersions,
+  isReviewerOf,
+  liveSnapshot,
+  readableChanges,
+  type FieldChange,
+  type Snapshot,
+} from './rules.server.ts'
+import type { Locale } from '~/lib/i18n/index.ts'
+import { automaticChecks, submissionReadiness } from './checks.server.ts'
+import { DELETABLE } from '../resources/delete-draft.server.ts'
 import { curriculumTrail } from '../catalogue/curriculum.server.ts'
 import { isEditable, OPEN_REVISION, revisionSnapshot } from '../resources/revisions.server.ts'
 import type { DraftChange } from '../resources/update-draft.server.ts'
@@ -58,6 +67,16 @@ export async function listQueue(actor: Actor | null, platform: PlatformRef, filt
       revision: { select: { metadata: true, authorIds: true } },
     },
   })
+  // A resubmission (the owner changed it after a decision) is labelled: the reviewer reads what changed.
+  const earlier = new Map(
+    (
+      await prisma.review.groupBy({
+        by: ['resourceId'],
+        where: { resourceId: { in: rows.map((r) => r.resource.id) }, kind: 'SUBMISSION', status: 'DECIDED' },
+        _count: { _all: true },
+      })
+    ).map((g) => [g.resourceId, g._count._all]),
+  )
   const reviewerIds = [...new Set(rows.flatMap((r) => r.decisions.map((d) => d.reviewerId)))]
   const names = new Map(
     (await prisma.user.findMany({ where: { id: { in: reviewerIds } }, select: { id: true, displayName: true } })).map(
@@ -81,6 +100,8 @@ export async function listQueue(actor: Actor | null, platform: PlatformRef, filt
     },
     // A revision that renames the resource shows the title it would get.
     revisionTitle: revisionTitleOf(r.revision?.metadata, r.resource.title),
+    /** For a resubmission: which round this is (2 for the first resubmission). */
+    round: r.kind === 'SUBMISSION' ? (earlier.get(r.resource.id) ?? 0) + 1 : 1,
     claimedBy: r.decisions.map((d) => names.get(d.reviewerId) ?? ''),
     mine: r.decisions.some((d) => d.reviewerId === actor.userId),
     own: r.resource.ownerId === actor.userId || !!r.revision?.authorIds.includes(actor.userId),
@@ -101,7 +122,7 @@ async function snapshotPlaces(s: Snapshot) {
   }
 }
 
-export async function getReviewDossier(actor: Actor | null, reviewId: string) {
+export async function getReviewDossier(actor: Actor | null, reviewId: string, locale?: Locale) {
   if (!actor) throw unauthenticated()
   if (!/^[a-z0-9]{8,40}$/i.test(reviewId)) throw notFound()
   const review = await prisma.review.findUnique({
@@ -116,6 +137,7 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
           reviewCriteria: true,
           reviewPassScore: true,
           reviewersNeeded: true,
+          reviewCommentTemplates: true,
         },
       },
       decisions: true,
@@ -146,7 +168,7 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
   })
   if (!review) throw notFound()
   if (!isReviewerOf(actor, review.platform)) throw forbidden()
-  const [versions, files, sameTitle, history] = await Promise.all([
+  const [versions, files, history] = await Promise.all([
     prisma.resourceVersion.findMany({
       where: { resourceId: review.resourceId },
       orderBy: { number: 'desc' },
@@ -154,15 +176,7 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
     }),
     prisma.resourceFile.findMany({
       where: { resourceId: review.resourceId },
-      select: { role: true, status: true, textContent: true },
-    }),
-    prisma.resource.count({
-      where: {
-        platformId: review.resource.platformId,
-        title: review.resource.title,
-        id: { not: review.resourceId },
-        status: { notIn: ['DELETED', 'DUPLICATE'] },
-      },
+      select: { role: true, status: true, textContent: true, kind: true, probe: true, size: true, revisionId: true },
     }),
     prisma.review.findMany({
       where: { resourceId: review.resourceId, status: 'DECIDED', id: { not: reviewId } },
@@ -197,44 +211,41 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
     priceCents?: number | null
   }
   const title = revision ? (meta.title ?? review.resource.title) : review.resource.title
-  const [sameTitleAsProposed, platformWords] = await Promise.all([
-    revision && title !== review.resource.title
-      ? prisma.resource.count({
-          where: {
-            platformId: review.resource.platformId,
-            title,
-            id: { not: review.resourceId },
-            status: { notIn: ['DELETED', 'DUPLICATE'] },
-          },
-        })
-      : sameTitle,
-    wordsFor(review.platform.path),
-  ])
-  const flags: { key: string; params?: Record<string, string | number> }[] = []
-  if (sameTitleAsProposed) flags.push({ key: 'review.flag.duplicateTitle', params: { n: sameTitleAsProposed } })
-  if (!meta.curriculum?.length) flags.push({ key: 'review.flag.noCurriculum' })
-  if ((meta.description ?? '').trim().length < 10) flags.push({ key: 'review.flag.shortDescription' })
-  const judged = revision ? [...files.filter((f) => f.role === 'PRIMARY'), ...revision.files] : files
-  if (judged.some((f) => f.status === 'FAILED' || (f.status === 'REJECTED' && !revision)))
-    flags.push({ key: 'review.flag.processingFailed' })
-  const words = findWords([meta.description ?? '', meta.title ?? '', ...(meta.keywords ?? [])].join(' '), platformWords)
-  if (words.length) flags.push({ key: 'review.flag.sensitive', params: { words: words.join('、') } })
   const licence = revision ? meta.licence : review.resource.licence
   const priceCents = revision ? meta.priceCents : review.resource.priceCents
-  if (licence === 'PREMIUM' && priceCents)
-    flags.push({ key: 'review.flag.premium', params: { price: `¥${(priceCents / 100).toFixed(2)}` } })
-  const changes: FieldChange[] | null = revision
+  const flags = await automaticChecks({
+    platform: { id: review.resource.platformId, path: review.platform.path },
+    resourceId: review.resourceId,
+    metadata: {
+      title,
+      description: meta.description ?? '',
+      resourceType: '',
+      curriculum: meta.curriculum ?? [],
+      licence: licence ?? '',
+      priceCents: priceCents ?? null,
+      keywords: meta.keywords ?? [],
+    },
+    files: revision ? [...files.filter((f) => f.role === 'PRIMARY'), ...revision.files] : files,
+    rejectedCounts: !revision,
+  })
+  const rawChanges: FieldChange[] | null = revision
     ? base && proposed
       ? diffVersions(base, proposed)
       : []
     : current && previous
       ? diffVersions(previous, current as { metadata: unknown; fileSha256: string | null; fileName: string | null })
       : null
+  const changes = rawChanges && (await readableChanges(rawChanges, locale))
   const pendingMain = revision?.files.filter((f) => f.role === 'REPLACEMENT' && f.status === 'READY').at(-1)
   const text = (
     (pendingMain ? pendingMain.textContent : files.find((f) => f.role === 'PRIMARY')?.textContent) ?? ''
   ).slice(0, 5_000)
   const mine = review.decisions.find((d) => d.reviewerId === actor.userId) ?? null
+  // The file judged: a revision's replacement where there is one, else the live main file.
+  const judgedFile =
+    (pendingMain &&
+      files.find((f) => f.revisionId === revision?.id && f.role === 'REPLACEMENT' && f.status === 'READY')) ||
+    files.find((f) => f.role === 'PRIMARY' && !f.revisionId)
   return {
     review: {
       id: review.id,
@@ -263,6 +274,7 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
         }
       : null,
     flags,
+    media: judgedFile ? mediaFacts(judgedFile) : null,
     history: history.map((h) => ({ ...h, decidedAt: h.decidedAt?.toISOString() ?? null })),
     mine: mine ? { decided: !!mine.decidedAt } : null,
     canDecide:
@@ -271,6 +283,22 @@ export async function getReviewDossier(actor: Actor | null, reviewId: string) {
       review.submittedById !== actor.userId &&
       !review.revision?.authorIds.includes(actor.userId) &&
       (!!mine || review.decisions.length < review.platform.reviewersNeeded),
+  }
+}
+
+/** Duration, resolution, bitrate (the file's overall rate) and page count, as probing found them. */
+function mediaFacts(f: { kind: string | null; probe: unknown; size: bigint }) {
+  const p = (f.probe ?? {}) as { durationSec?: number; width?: number; height?: number; pages?: number; fps?: number }
+  const duration = typeof p.durationSec === 'number' && p.durationSec > 0 ? p.durationSec : null
+  return {
+    kind: f.kind,
+    size: Number(f.size),
+    durationSec: duration,
+    width: p.width ?? null,
+    height: p.height ?? null,
+    fps: p.fps ?? null,
+    kbps: duration ? Math.round((Number(f.size) * 8) / duration / 1000) : null,
+    pages: p.pages ?? null,
   }
 }
 
@@ -335,6 +363,7 @@ export async function pendingRevision(
   actor: Actor | null,
   resource: { id: string; ownerId: string },
   roles: { manager: boolean; reviewer: boolean },
+  locale?: Locale,
 ) {
   if (!actor || (!roles.manager && !roles.reviewer)) return null
   const latest = await prisma.resourceRevision.findFirst({
@@ -356,7 +385,7 @@ export async function pendingRevision(
   const [base, proposed] = editable
     ? await Promise.all([liveSnapshot(prisma, resource.id), revisionSnapshot(prisma, latest)])
     : [latest.baseSnapshot as Snapshot | null, latest.proposedSnapshot as Snapshot | null]
-  const changes = base && proposed ? diffVersions(base, proposed) : []
+  const changes = base && proposed ? await readableChanges(diffVersions(base, proposed), locale) : []
   const inFlight = latest.files.some((f) => f.status === 'UPLOADING' || f.status === 'PROCESSING')
   const isOwner = actor.userId === resource.ownerId
   return {
@@ -380,11 +409,12 @@ export async function pendingRevision(
 export type PendingRevision = NonNullable<Awaited<ReturnType<typeof pendingRevision>>>
 
 /** What the resource page offers this actor in the workflow, and what the owner must act on. */
-export async function resourceWorkflow(actor: Actor | null, resourceId: string) {
+export async function resourceWorkflow(actor: Actor | null, resourceId: string, locale?: Locale) {
   const r = await prisma.resource.findUnique({
     where: { id: resourceId },
     select: {
       status: true,
+      kind: true,
       ownerId: true,
       takedownReason: true,
       platform: { select: { id: true, path: true, reviewRequired: true } },
@@ -404,11 +434,18 @@ export async function resourceWorkflow(actor: Actor | null, resourceId: string) 
   // A replacement or subtitle still arriving is waited for (submitResource refuses it too).
   const arriving = r.files.some((f) => f.role !== 'PRIMARY' && (f.status === 'UPLOADING' || f.status === 'PROCESSING'))
   const manager = isOwner || can(actor, 'platform.admin', r.platform)
+  const submittable = isOwner && (r.status === 'DRAFT' || r.status === 'CHANGES_REQUESTED')
+  // The owner sees, before submitting, what is missing and what the reviewer's checks will say.
+  const readiness = submittable ? await submissionReadiness({ id: resourceId, platformId: r.platform.id }) : null
   return {
     status: r.status,
+    video: r.kind === 'VIDEO',
     reviewRequired: r.platform.reviewRequired,
-    canSubmit:
-      isOwner && (r.status === 'DRAFT' || r.status === 'CHANGES_REQUESTED') && primary?.status === 'READY' && !arriving,
+    readiness,
+    fileReady: primary?.status === 'READY' && !arriving,
+    canSubmit: submittable && primary?.status === 'READY' && !arriving && readiness!.missing.length === 0,
+    canWithdraw: isOwner && r.status === 'SUBMITTED',
+    canDelete: manager && DELETABLE.includes(r.status),
     canTakedown: admin && r.status === 'PUBLISHED',
     canRestore: admin && r.status === 'TAKEN_DOWN',
     canRecommend:
@@ -426,6 +463,7 @@ export async function resourceWorkflow(actor: Actor | null, resourceId: string) 
             actor,
             { id: resourceId, ownerId: r.ownerId },
             { manager, reviewer: isReviewerOf(actor, r.platform) },
+            locale,
           )
         : null,
   }

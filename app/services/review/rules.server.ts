@@ -4,6 +4,8 @@
  */
 import type { Prisma, Tx } from '~/lib/db.server.ts'
 import { can, type Actor, type PlatformRef } from '../authorization.server.ts'
+import { curriculumTrail } from '../catalogue/curriculum.server.ts'
+import type { Locale } from '~/lib/i18n/index.ts'
 
 export { CRITERIA, REASON_CODES, REVIEW_FIELDS, TAKEDOWN_REASONS } from '~/lib/review-codes.ts'
 
@@ -93,6 +95,28 @@ export async function snapshotVersion(tx: Tx, resourceId: string, snapshot?: Sna
 }
 
 export type FieldChange = { field: string; before: unknown; after: unknown }
+
+/**
+ * The same changes, readable: curriculum positions as their chapters' trails (人教版 › 七年级上册 ›
+ * 第一章) instead of node ids. Codes (type, licence, users) are translated where they are shown
+ * (app/components/review/change-value.tsx).
+ */
+export async function readableChanges(changes: FieldChange[], locale?: Locale): Promise<FieldChange[]> {
+  const trails = async (v: unknown) =>
+    Array.isArray(v)
+      ? Promise.all(
+          v.map(async (id) => {
+            const trail = await curriculumTrail(String(id), locale)
+            return trail.length ? trail.map((n) => n.name).join(' › ') : String(id)
+          }),
+        )
+      : v
+  return Promise.all(
+    changes.map(async (c) =>
+      c.field === 'curriculum' ? { ...c, before: await trails(c.before), after: await trails(c.after) } : c,
+    ),
+  )
+}
 
 /** What changed between two versions, field by field (the file counts as one field). */
 export function diffVersions(

@@ -15,13 +15,14 @@
  * No one reviews a resource they own or submitted, nor a revision they changed.
  */
 import { prisma, type Prisma, type Tx } from '~/lib/db.server.ts'
-import { conflict, forbidden, notFound, unauthenticated, validation } from '~/lib/errors.ts'
+import { AppError, conflict, forbidden, notFound, unauthenticated, validation } from '~/lib/errors.ts'
 import { stripControl } from '~/lib/text.ts'
 import { can, type Actor } from '../authorization.server.ts'
 import { writeAudit } from '../audit.server.ts'
 import { transition } from '../resources/state.server.ts'
 import { queueSearchSync } from '../search/sync.server.ts'
 import { forgetFeatured } from './featured.server.ts'
+import { currentMetadata, missingForSubmission } from './checks.server.ts'
 import { notify, reviewersOf } from '../notifications/notify.server.ts'
 import {
   diffVersions,
@@ -75,8 +76,9 @@ export async function submitResource(actor: Actor | null, resourceId: string, me
     where: { resourceId, role: { in: ['REPLACEMENT', 'SUBTITLE'] }, status: { in: ['UPLOADING', 'PROCESSING'] } },
   })
   if (arriving) throw conflict('upload.error.replacementInProgress')
-  if (!r.title.trim()) throw validation({ title: 'validation.required' })
-  if (r.licence === 'PREMIUM' && !(r.priceCents && r.priceCents > 0)) throw conflict('resource.error.premiumNeedsPrice')
+  // The page lists what is missing with links to it; this is the same list, enforced.
+  const missing = missingForSubmission(await currentMetadata(resourceId))
+  if (missing.length) throw new AppError('VALIDATION', 'check.incomplete', {}, { n: missing.length })
   return prisma.$transaction(async (tx) => {
     const version = await snapshotVersion(tx, resourceId)
     if (!r.platform.reviewRequired) {
@@ -137,6 +139,45 @@ export async function submitResource(actor: Actor | null, resourceId: string, me
       tx,
     )
     return { status: 'SUBMITTED' as const, reviewId: review.id }
+  })
+}
+
+/**
+ * The owner takes a submission back before any reviewer has claimed it: the review closes as
+ * WITHDRAWN and the resource is a draft again, to change and submit anew. Once a reviewer has
+ * it, it is theirs to decide (the state machine has no IN_REVIEW → DRAFT).
+ */
+export async function withdrawSubmission(actor: Actor | null, resourceId: string, meta: Meta = {}) {
+  if (!actor) throw unauthenticated()
+  const r = await loadResource(resourceId)
+  if (r.ownerId !== actor.userId) throw forbidden('review.error.ownerOnly')
+  await prisma.$transaction(async (tx) => {
+    const pending = await tx.review.findFirst({
+      where: { resourceId, kind: 'SUBMISSION', status: 'OPEN' },
+      select: { id: true },
+    })
+    // The review row first, then the resource: the order a claim takes them in, so the two
+    // queue behind each other instead of deadlocking.
+    const open = pending ? await lockReview(tx, pending.id) : null
+    await lockResourceRow(tx, resourceId)
+    const now = await tx.resource.findUniqueOrThrow({ where: { id: resourceId }, select: { status: true } })
+    if (now.status === 'IN_REVIEW' || open?.decisions.length) throw conflict('check.withdrawClaimed')
+    if (now.status !== 'SUBMITTED') throw conflict('resource.error.badTransition')
+    await transition(tx, resourceId, 'SUBMITTED', 'DRAFT')
+    if (open) await tx.review.update({ where: { id: open.id }, data: { status: 'WITHDRAWN' } })
+    await writeAudit(
+      {
+        action: 'review.withdraw',
+        actorId: actor.userId,
+        platformId: r.platformId,
+        targetType: 'Resource',
+        targetId: resourceId,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        data: { reviewId: open?.id ?? null },
+      },
+      tx,
+    )
   })
 }
 

@@ -5,7 +5,7 @@
  */
 import { prisma } from '~/lib/db.server.ts'
 import { validation } from '~/lib/errors.ts'
-import { stripControl } from '~/lib/text.ts'
+import { distinctEntries } from '~/lib/text.ts'
 import { ttlCache } from '~/lib/ttl-cache.server.ts'
 import { assertCan, type Actor } from '../authorization.server.ts'
 import { writeAudit } from '../audit.server.ts'
@@ -40,14 +40,7 @@ export async function updateSensitiveWords(
     select: { id: true, path: true },
   })
   assertCan(actor, 'platform.admin', platform)
-  const words = [
-    ...new Set(
-      (typeof text === 'string' ? stripControl(text) : '')
-        .split(/[\s,，、;；]+/)
-        .map((w) => w.trim())
-        .filter(Boolean),
-    ),
-  ]
+  const words = distinctEntries(typeof text === 'string' ? text : '', /[\s,，、;；]+/)
   if (words.length > 2_000 || words.some((w) => [...w].length > 30))
     throw validation({ sensitiveWords: 'safety.error.tooMany' }, 'safety.error.tooMany')
   await prisma.$transaction(async (tx) => {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
+import { titleFromFileName, typeFromFileName } from './draft-defaults.ts'
 import { prisma } from '~/lib/db.server.ts'
 import { tooLarge, validation, conflict, unauthenticated } from '~/lib/errors.ts'
 import { objectKeys } from '../../../storage/keys.ts'
@@ -33,14 +34,6 @@ export type StartUploadInput = z.input<typeof input>
 
 /** A new id usable in object keys (storage/keys.ts accepts 8–40 letters and digits). */
 export const newId = () => randomUUID().replace(/-/g, '')
-
-function titleFromName(name: string) {
-  const base = name
-    .replace(/\.[^./\\]{1,8}$/, '')
-    .replace(/[_]+/g, ' ')
-    .trim()
-  return (base || name).slice(0, 120)
-}
 
 export async function startUpload(
   actor: Actor | null,
@@ -138,9 +131,16 @@ export async function startUpload(
 
   const resourceId = newId()
   const fileId = newId()
+  // The form opens with these; the teacher keeps or changes them.
+  const draft = { title: titleFromFileName(name), resourceType: typeFromFileName(name) }
   await prisma.$transaction(async (tx) => {
     await tx.resource.create({
-      data: { id: resourceId, platformId: platform.id, ownerId: actor.userId, title: titleFromName(name) },
+      data: {
+        id: resourceId,
+        platformId: platform.id,
+        ownerId: actor.userId,
+        ...draft,
+      },
     })
     await tx.resourceFile.create({
       data: {
@@ -166,5 +166,5 @@ export async function startUpload(
       tx,
     )
   })
-  return { resourceId, fileId }
+  return { resourceId, fileId, draft }
 }
