@@ -35,3 +35,6 @@ export const REPORT_REASONS = ['SPAM', 'ABUSE', 'POLITICAL', 'PORNOGRAPHY', 'PRI
 export const RESOURCE_REPORT_REASONS = ['COPYRIGHT', 'INACCURATE', ...REPORT_REASONS] as const
 /** Roles a platform can push (推送) a resource or collection to. */
 export const PUSH_ROLES = ['TEACHER', 'STUDENT', 'PARENT', 'REVIEWER', 'SCHOOL_PURCHASER'] as const
+/** What a reviewer may decide, and the kinds of review (the 已审核 list filters by both). */
+export const OUTCOMES = ['APPROVED', 'CHANGES_REQUESTED', 'REJECTED'] as const
+export const REVIEW_KINDS = ['SUBMISSION', 'REVISION', 'RECOMMENDATION'] as const

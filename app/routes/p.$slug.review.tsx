@@ -15,7 +15,8 @@ import { RESOURCE_TYPES, SUBJECTS } from '~/lib/curriculum.ts'
 import { requestMeta } from '~/lib/session.server.ts'
 import { listReportedComments } from '~/services/engagement/comments.server.ts'
 import { listQueue, reviewersFor } from '~/services/review/queue.server.ts'
-import { decisionReceipt, KINDS, listMyDecisions, OUTCOMES } from '~/services/review/my-decisions.server.ts'
+import { decisionReceipt, listMyDecisions } from '~/services/review/my-decisions.server.ts'
+import { OUTCOMES, REVIEW_KINDS } from '~/lib/review-codes.ts'
 import { DecisionReceipt } from '~/components/review/decision-receipt.tsx'
 import { Pager } from '~/components/admin/pager.tsx'
 import { formatDateTime } from '~/lib/dates.ts'
@@ -399,7 +400,7 @@ function MyDecisions({ list, base }: { list: Decisions; base: string }) {
         </select>
         <select name="kind" defaultValue={f.kind} aria-label={t('reviewer.col.kind')}>
           <option value="">{t('reviewer.done.anyKind')}</option>
-          {KINDS.map((k) => (
+          {REVIEW_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`review.queue.kind.${k}`)}
             </option>

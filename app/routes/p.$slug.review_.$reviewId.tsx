@@ -234,7 +234,9 @@ export default function ReviewDossier() {
         </div>
       </div>
       {dossier.canDecide ? (
-        <Form method="post" className="card stack" data-testid="decision-form">
+        // Keyed by the review: moving on to the next item starts from an empty form, never with
+        // the previous item's outcome and scores still ticked.
+        <Form key={review.id} method="post" className="card stack" data-testid="decision-form">
           <h2>{t('review.detail.decide')}</h2>
           <CsrfInput />
           <FormMessage result={result} />

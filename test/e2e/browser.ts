@@ -91,3 +91,37 @@ export async function signIn(page: Page, base: string, phone: string, slug = 'li
   await page.getByRole('button', { name: '登录' }).click()
   await page.waitForURL((u) => !u.pathname.includes('/login'))
 }
+
+/** 人教版 八年级下册 第十七章 勾股定理 › 17.1 勾股定理: the curriculum position most tests file under. */
+export const PYTHAGORAS_POSITION = [
+  ['学段', '初中'],
+  ['学科', '初中数学'],
+  ['版本', '人教版'],
+  ['册次', '八年级下册'],
+  ['章', '第十七章 勾股定理'],
+  ['节', '17.1 勾股定理'],
+] as const
+
+/** Chooses a curriculum position level by level in a metadata form's picker. */
+export async function choosePosition(
+  form: ReturnType<Page['locator']>,
+  levels: readonly (readonly [string, string])[] = PYTHAGORAS_POSITION,
+) {
+  for (const [level, choice] of levels)
+    await form
+      .getByTestId('curriculum-picker')
+      .locator('label', { hasText: level })
+      .locator('select')
+      .selectOption({ label: choice })
+}
+
+export const PHONE_VIEWPORT = { width: 390, height: 844 }
+
+/** The same screen on the desktop and on a 390×844 phone: `<name>.png` and `<name>-phone.png`. */
+export async function shotBoth(page: Page, name: string) {
+  const desktop = page.viewportSize()
+  await shot(page, name)
+  await page.setViewportSize(PHONE_VIEWPORT)
+  await shot(page, `${name}-phone`)
+  if (desktop) await page.setViewportSize(desktop)
+}

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { FIXTURES } from '../fixtures/generate.ts'
 import { TEST } from '../setup/test-config.ts'
-import { launch, shot, signIn, watchErrors } from './browser.ts'
+import { choosePosition, launch, shot, signIn, watchErrors } from './browser.ts'
 
 vi.setConfig({ testTimeout: 180_000 })
 const BASE = `http://localhost:${TEST.e2ePort}`
@@ -44,7 +44,7 @@ async function approve(page: Page) {
   for (const c of ['SCIENTIFIC', 'EDUCATIONAL', 'TECHNICAL', 'ARTISTIC', 'NORMATIVE'])
     await page.locator(`select[name="score.${c}"]`).selectOption('4')
   await page.getByTestId('submit-decision').click()
-  await page.waitForURL(/\/review(\?|$)/)
+  await page.waitForURL(/[?&]done=/)
 }
 
 describe('review: submit, changes, resubmit, approve, recommend, take down', () => {
@@ -56,7 +56,10 @@ describe('review: submit, changes, resubmit, approve, recommend, take down', () 
     const item = teacher.page.getByTestId('upload-item').filter({ hasText: 'lesson.docx' })
     const form = item.getByTestId('meta-form')
     await form.getByLabel('标题').fill(TITLE)
-    await form.getByLabel('资源类型').selectOption('LESSON_PLAN')
+    // A Word document is proposed as a 教学设计.
+    expect(await form.getByLabel('资源类型').inputValue()).toBe('LESSON_PLAN')
+    await choosePosition(form)
+    await form.getByLabel('简介').fill('勾股定理单元复习课的教学设计，含练习与答案。')
     await form.getByRole('button', { name: '保存信息' }).click()
     await form.getByText('已保存').waitFor()
     await expect.poll(() => item.getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
@@ -78,7 +81,7 @@ describe('review: submit, changes, resubmit, approve, recommend, take down', () 
     await reviewer.page.locator('input[name=reasons][value=INCOMPLETE_METADATA]').check()
     await reviewer.page.locator('input[name="field.title"]').fill('请在标题中写明是第几课时')
     await reviewer.page.getByTestId('submit-decision').click()
-    await reviewer.page.waitForURL(/\/review(\?|$)/)
+    await reviewer.page.waitForURL(/[?&]done=/)
 
     // The teacher sees the decision beside the field, changes the title and resubmits.
     await teacher.page.reload()
@@ -175,6 +178,8 @@ describe('review: the reject path', () => {
     const item = teacher.page.getByTestId('upload-item').filter({ hasText: 'short-360p.mov' })
     const form = item.getByTestId('meta-form')
     await form.getByLabel('标题').fill('课间操录像（未授权音乐）')
+    await choosePosition(form)
+    await form.getByLabel('简介').fill('课间操的录像，用于体育课的动作示范。')
     await form.getByRole('button', { name: '保存信息' }).click()
     await form.getByText('已保存').waitFor()
     await expect.poll(() => item.getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
@@ -192,9 +197,9 @@ describe('review: the reject path', () => {
     await expect.poll(() => reviewer.page.getByRole('alert').first().textContent()).toContain('请至少选择一个原因')
     await reviewer.page.locator('input[name=outcome][value=REJECTED]').check()
     await reviewer.page.locator('input[name=reasons][value=COPYRIGHT]').check()
-    await reviewer.page.locator('textarea[name=comment]').fill('背景音乐未获授权，请更换后重新上传。')
+    await reviewer.page.locator('textarea[name=comment]').fill('背景音乐未获授权（00:02 起），请更换后重新上传。')
     await reviewer.page.getByTestId('submit-decision').click()
-    await reviewer.page.waitForURL(/\/review(\?|$)/)
+    await reviewer.page.waitForURL(/[?&]done=/)
 
     await teacher.page.reload()
     await teacher.page.getByTestId('review-decision').waitFor()
@@ -203,6 +208,10 @@ describe('review: the reject path', () => {
     expect(decision).toContain('可能侵犯版权')
     expect(decision).toContain('背景音乐未获授权')
     expect(await teacher.page.getByTestId('submit-review').count()).toBe(0)
+    // The time code in the comment jumps the video there.
+    const video = teacher.page.locator('[data-testid=video-player] video')
+    await teacher.page.getByTestId('decision-comment').getByTestId('timecode').click()
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThanOrEqual(2)
     await shot(teacher.page, '37-rejected')
     // Not published: not found by others, not in search.
     const anon = await browser.newContext()

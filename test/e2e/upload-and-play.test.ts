@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { FIXTURES } from '../fixtures/generate.ts'
 import { TEST } from '../setup/test-config.ts'
-import { launch, shot, signIn, watchErrors } from './browser.ts'
+import { launch, shot, signIn, watchErrors, choosePosition } from './browser.ts'
 
 vi.setConfig({ testTimeout: 240_000 })
 const BASE = `http://localhost:${TEST.e2ePort}`
@@ -94,19 +94,7 @@ describe('upload, process, play', () => {
     await form.getByLabel('标题').fill('勾股定理（第 1 课时）微课')
     await form.getByLabel('资源类型').selectOption('MICRO_LECTURE')
     // 人教版 八年级下册 第十七章 勾股定理 › 17.1 勾股定理, and its knowledge points.
-    for (const [level, choice] of [
-      ['学段', '初中'],
-      ['学科', '初中数学'],
-      ['版本', '人教版'],
-      ['册次', '八年级下册'],
-      ['章', '第十七章 勾股定理'],
-      ['节', '17.1 勾股定理'],
-    ] as const)
-      await form
-        .getByTestId('curriculum-picker')
-        .locator('label', { hasText: level })
-        .locator('select')
-        .selectOption({ label: choice })
+    await choosePosition(form)
     await form
       .locator('.kp', { hasText: /^勾股定理$/ })
       .locator('input')

@@ -277,7 +277,8 @@ function FixLink({ field }: { field?: string }) {
         className="small"
         onClick={() => {
           const el = document.getElementById(`meta-${field}`)
-          const input = el?.matches('input,select,textarea') ? el : el?.querySelector('input,select,textarea')
+          const focusable = 'select, textarea, input:not([type=hidden])'
+          const input = el?.matches(focusable) ? el : el?.querySelector(focusable)
           setTimeout(() => (input as HTMLElement | null)?.focus(), 0)
         }}
       >

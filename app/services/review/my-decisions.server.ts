@@ -7,11 +7,10 @@ import { prisma, type Prisma } from '~/lib/db.server.ts'
 import { forbidden, unauthenticated } from '~/lib/errors.ts'
 import type { Actor, PlatformRef } from '../authorization.server.ts'
 import { isReviewerOf } from './rules.server.ts'
+import { OUTCOMES, REVIEW_KINDS } from '~/lib/review-codes.ts'
 
 const ID = /^[a-z0-9]{8,40}$/i
 export const DECISIONS_PER_PAGE = 30
-export const OUTCOMES = ['APPROVED', 'CHANGES_REQUESTED', 'REJECTED'] as const
-export const KINDS = ['SUBMISSION', 'REVISION', 'RECOMMENDATION'] as const
 
 export type DecisionFilters = {
   outcome?: string | null
@@ -33,7 +32,7 @@ function requireReviewer(actor: Actor | null, platform: PlatformRef) {
 export async function listMyDecisions(actor: Actor | null, platform: PlatformRef, filters: DecisionFilters = {}) {
   const me = requireReviewer(actor, platform)
   const outcome = OUTCOMES.find((o) => o === filters.outcome)
-  const kind = KINDS.find((k) => k === filters.kind)
+  const kind = REVIEW_KINDS.find((k) => k === filters.kind)
   const days = filters.days === '7' || filters.days === '30' ? Number(filters.days) : 0
   const q = (filters.q ?? '').trim().slice(0, 60)
   const where: Prisma.ReviewDecisionWhereInput = {
