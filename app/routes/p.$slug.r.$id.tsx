@@ -244,6 +244,7 @@ export default function ResourcePage() {
           loginHref={data.loginHref}
           comments={data.comments.comments}
           moderator={data.comments.moderator}
+          video={player?.kind === 'VIDEO'}
         />
       )}
 

@@ -1,6 +1,8 @@
 /** Rating, collecting and comments on the resource page. Each posts to the resource API with
  * the CSRF token; Remix reloads the page's data after every action, so what they change shows. */
 import { Link, useFetcher } from '@remix-run/react'
+import { formatDateTime } from '~/lib/dates.ts'
+import { TimecodedText } from '../media/timecodes.tsx'
 import { useEffect, useRef, useState } from 'react'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { useT } from '../i18n.tsx'
@@ -161,11 +163,13 @@ function CommentItem({
   action,
   signedIn,
   moderator,
+  video,
 }: {
   c: CommentRow
   action: string
   signedIn: boolean
   moderator: boolean
+  video: boolean
 }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
@@ -177,7 +181,7 @@ function CommentItem({
       data-status={c.status}
     >
       <p className="muted small">
-        {c.authorName} · {new Date(c.createdAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
+        {c.authorName} · {formatDateTime(c.createdAt)}
         {c.status === 'HIDDEN' && <> · {t('engagement.hidden')}</>}
         {moderator && c.reportCount > 0 && (
           <>
@@ -186,7 +190,9 @@ function CommentItem({
           </>
         )}
       </p>
-      <p className="comment-body">{c.body}</p>
+      <p className="comment-body">
+        <TimecodedText text={c.body} video={video} />
+      </p>
       {c.pending && (
         <p className="muted small" data-testid="comment-pending">
           {t('safety.pendingComment')}
@@ -237,7 +243,8 @@ export function Comments({
   loginHref,
   comments,
   moderator,
-}: Common & { comments: CommentRow[]; moderator: boolean }) {
+  video = false,
+}: Common & { comments: CommentRow[]; moderator: boolean; /** Time codes jump the page's player. */ video?: boolean }) {
   const t = useT()
   const fetcher = useFetcher<Reply>()
   const [body, setBody] = useState('')
@@ -278,7 +285,7 @@ export function Comments({
       ) : (
         <ul className="comments">
           {comments.map((c) => (
-            <CommentItem key={c.id} c={c} action={action} signedIn={signedIn} moderator={moderator} />
+            <CommentItem key={c.id} c={c} action={action} signedIn={signedIn} moderator={moderator} video={video} />
           ))}
         </ul>
       )}
