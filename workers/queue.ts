@@ -31,6 +31,7 @@ export async function addJob(name: JobName, payload: unknown, jobId: string) {
     jobId,
     attempts: def.attempts,
     backoff: def.backoff,
+    ...('priority' in def ? { priority: def.priority } : {}),
     removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
     removeOnFail: { age: 30 * 24 * 3600 },
   })

@@ -18,6 +18,8 @@ export type JobDefinition<N extends JobName> = {
   backoff: { type: 'exponential' | 'fixed'; delay: number }
   /** A run longer than this is aborted and counts as a failed attempt. */
   timeoutMs: number
+  /** BullMQ priority (1 is the highest); a job without one comes before every job with one. */
+  priority?: number
 }
 
 export const jobRegistry = {
@@ -69,5 +71,7 @@ export const jobRegistry = {
     attempts: 3,
     backoff: { type: 'exponential', delay: 5_000 },
     timeoutMs: 120_000,
+    // Covers fill the gaps: a teacher's upload being processed never waits behind 2,000 of them.
+    priority: 10,
   },
 } satisfies { [N in JobName]: JobDefinition<N> }
