@@ -104,13 +104,9 @@ const build = runAsync(path.join(ROOT, 'node_modules/.bin/remix'), ['build'], 'i
 // Meanwhile the demo catalogue's files (videos, slides, lesson plans, worksheets) are made, into
 // the cache the catalogue seed below takes them from.
 const files = runAsync(tsx, ['scripts/catalogue/demo-content.ts'])
-// The generated part of the catalogue needs none of those files: it is written now, and the
-// workers draw its cover cards while the files are being made.
-const generated = runAsync(tsx, ['scripts/catalogue/seed.ts', process.env.DEMO_GENERATED ?? '2000', '--generated'])
 // Sample lesson media through the real ingest path (the workers process it).
 await run(tsx, ['scripts/db/seed-media.ts'])
 await files.catch((e: Error) => console.error(`[demo] ${e.message}; the catalogue seed makes them instead`))
-await generated.catch((e: Error) => console.error(`[demo] ${e.message}; the catalogue seed makes them instead`))
 // A published catalogue in teachers' wording plus generated resources across the textbooks; the
 // hand-written resources get real files, uploaded and processed like a teacher's, and every
 // resource without a picture a cover card (scripts/catalogue/seed.ts).

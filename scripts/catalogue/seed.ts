@@ -9,8 +9,6 @@
  *                                                          main files are metadata-only stand-ins)
  *   tsx scripts/catalogue/seed.ts [generated=2000] --demo   also the real content and the covers,
  *                                                          queued for the workers (npm run demo)
- *   tsx scripts/catalogue/seed.ts [generated=2000] --generated   only the generated ones and their
- *                                                          covers (npm run demo, while files are made)
  *   tsx scripts/catalogue/seed.ts --wait                    with the workers running: a progress
  *       line until every file is processed and every cover drawn, then index
  */
@@ -21,21 +19,6 @@ import { coverReport, queueCovers } from '../../workers/jobs/cover.ts'
 import { attachDemoContent } from './demo-content.ts'
 import { generateResources, seedCorpus } from './generate.ts'
 
-/**
- * The generated resources alone, with their cover cards queued (`--generated`): they need none
- * of the demo's files, so `npm run demo` has the workers draw their covers while those files are
- * still being made. A later `--demo` run then adds the hand-written ones and generates nothing.
- */
-export async function seedGenerated(generated = 2_000) {
-  // Generated resources are the only published ones without files (the sample media being
-  // published meanwhile has its own): once there are some, this has run before.
-  if ((await prisma.resource.count({ where: { status: 'PUBLISHED', files: { none: {} } } })) > 0) return { covers: 0 }
-  await generateResources(prisma, generated, 2026)
-  const { missing } = await coverReport()
-  await queueCovers(missing)
-  return { covers: missing.length }
-}
-
 export async function seedCatalogue(generated = 2_000, opts: { demo?: boolean } = {}) {
   const before = await prisma.resource.count({ where: { status: 'PUBLISHED' } })
   const ids = await seedCorpus(prisma)
@@ -44,8 +27,7 @@ export async function seedCatalogue(generated = 2_000, opts: { demo?: boolean } 
   if (before === 0) await generateResources(prisma, generated, 2026)
   await seedFeatured(ids)
   if (!opts.demo) return { processing: 0, covers: 0, index: await reindexResources() }
-  // Resources being processed get their own picture; every other one without a picture a cover
-  // (those `--generated` queued are skipped by the job once drawn).
+  // Resources being processed get their own picture; every other one without a picture a cover.
   const { missing } = await coverReport()
   await queueCovers(missing)
   return { processing: processing.length, covers: missing.length, index: null }
@@ -165,9 +147,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (args.includes('--wait')) {
     const r = await waitForCatalogue()
     console.log(`catalogue: ${r.documents} published resources indexed in ${r.seconds.toFixed(1)} s`)
-  } else if (args.includes('--generated')) {
-    const r = await seedGenerated(Number(args.find((a) => /^\d+$/.test(a)) ?? 2_000))
-    console.log(`catalogue: generated resources seeded, ${r.covers} cover cards queued`)
   } else {
     const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 2_000)
     const r = await seedCatalogue(n, { demo: args.includes('--demo') })
