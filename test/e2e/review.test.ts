@@ -191,6 +191,9 @@ describe('review: the reject path', () => {
 
     const reviewer = await as('13800000032')
     await claimAndOpen(reviewer.page, 'liling', '课间操录像')
+    // A video's dossier: its length and resolution, and no extracted-text panel.
+    expect(await reviewer.page.getByTestId('media-facts').textContent()).toMatch(/时长.*分辨率640×360/)
+    expect(await reviewer.page.getByTestId('text-panel').count()).toBe(0)
     await reviewer.page.locator('input[name=outcome][value=REJECTED]').check()
     // Refusing without a reason is not allowed: the form says so and keeps the choice.
     await reviewer.page.getByTestId('submit-decision').click()
