@@ -469,7 +469,7 @@ function MyDecisions({ list, base }: { list: Decisions; base: string }) {
           </table>
         </div>
       )}
-      <Pager page={list.page} pages={list.pages} />
+      <Pager page={list.page} pages={list.pages} drop={['done']} />
     </>
   )
 }

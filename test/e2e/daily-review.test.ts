@@ -7,6 +7,8 @@
  * with a receipt, asks for changes with a comment template, and finds both under 已审核.
  * Screenshots: test-results/e2e/6x-*.png and 6x-*-phone.png.
  */
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -41,6 +43,27 @@ afterAll(async () => {
   await sql(`UPDATE "Platform" SET "reviewCommentTemplates" = '{}' WHERE slug = 'liling'`)
 })
 
+/**
+ * A copy of a fixture with bytes of its own (same name, same content to a reader), so that the
+ * upload is never "the same file already exists" from another e2e file's upload of it: a ZIP
+ * (DOCX) gets an archive comment, a PDF a trailing comment line, a JPEG bytes after its end.
+ */
+function uniqueCopy(name: string) {
+  const bytes = fs.readFileSync(path.join(FIXTURES, name))
+  const nonce = Buffer.from(`daily-review ${Date.now()} ${Math.random()}`)
+  let out: Buffer
+  if (name.endsWith('.docx')) {
+    const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+    const head = Buffer.from(bytes.subarray(0, eocd + 22))
+    head.writeUInt16LE(nonce.length, eocd + 20)
+    out = Buffer.concat([head, nonce])
+  } else if (name.endsWith('.pdf')) out = Buffer.concat([bytes, Buffer.from('\n% '), nonce, Buffer.from('\n')])
+  else out = Buffer.concat([bytes, nonce])
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erc-e2e-'))
+  fs.writeFileSync(path.join(dir, name), out)
+  return path.join(dir, name)
+}
+
 async function as(phone: string) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
   const page = await ctx.newPage()
@@ -65,7 +88,7 @@ describe("a teacher's and a reviewer's first hour", () => {
     await page.goto(`${BASE}/p/liling/upload`)
     await page
       .getByTestId('upload-input')
-      .setInputFiles(['lesson.docx', 'lesson.pdf', 'photo-gps.jpg'].map((f) => path.join(FIXTURES, f)))
+      .setInputFiles(['lesson.docx', 'lesson.pdf', 'photo-gps.jpg'].map((f) => uniqueCopy(f)))
     const item = (name: string) => page.getByTestId('upload-item').filter({ hasText: name })
     // Proposed from each file: the title without the extension, the type from its kind.
     for (const [name, title, type] of [

@@ -58,3 +58,17 @@ export async function until(check: () => Promise<boolean>, ms = 20_000) {
   }
   throw new Error('condition not met in time')
 }
+
+/** Fills in what a draft needs before it may be submitted (app/services/review/checks.server.ts):
+ * a description and a curriculum position, as a teacher would in the form. */
+export async function completeDraft(resourceId: string, nodeId = 'jh.math.pep.8b.c2.s1') {
+  await prisma.resource.update({
+    where: { id: resourceId },
+    data: { description: '本节课讲解勾股定理的证明与应用，含课堂练习。' },
+  })
+  await prisma.resourceCurriculum.upsert({
+    where: { resourceId_nodeId: { resourceId, nodeId } },
+    create: { resourceId, nodeId },
+    update: {},
+  })
+}

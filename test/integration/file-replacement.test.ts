@@ -10,7 +10,7 @@ import { decideReview, submitResource } from '~/services/review/workflow.server.
 import { getReviewDossier } from '~/services/review/queue.server.ts'
 import { storage } from '../../storage/index.ts'
 import { FIXTURES, generateFixtures } from '../fixtures/generate.ts'
-import { actorByPhone, PHONES } from '../factories/index.ts'
+import { actorByPhone, PHONES, completeDraft } from '../factories/index.ts'
 import { settled, startIngestHarness, startUpload, uploadFile } from '../factories/upload.ts'
 
 let h: Awaited<ReturnType<typeof startIngestHarness>>
@@ -29,6 +29,7 @@ describe('replacing the main file', () => {
     expect((await settled(first.started.fileId!)).status).toBe('READY')
     const owner = await actorByPhone(PHONES.lilingTeacher)
     const reviewer = await actorByPhone(PHONES.lilingReviewer)
+    await completeDraft(resourceId)
     const { reviewId } = await submitResource(owner, resourceId)
     // While in review the file cannot be replaced.
     expect((await startUpload(h.teacher, 'liling', 'new.docx', 1000, resourceId, true)).status).toBe(409)

@@ -63,9 +63,10 @@ describe('e-mail through SMTP', () => {
         platformId: liling.id,
         ownerId: owner.userId,
         title: '邮件通知样例',
-        description: '测试邮件',
+        description: '测试邮件通知的课件样例，含课堂练习。',
         resourceType: 'COURSEWARE',
         kind: 'DOCUMENT',
+        curriculum: { create: [{ nodeId: 'jh.math.pep.8b.c2.s1' }] },
       },
     })
     await prisma.resourceFile.create({

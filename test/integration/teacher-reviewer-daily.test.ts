@@ -90,7 +90,7 @@ describe('submitting for review', () => {
   it('refuses an incomplete draft, naming what is missing as the page lists it, and takes it once complete', async () => {
     const d = await draft('勾股定理 微课（未完成）', { description: '太短', position: false })
     const platform = await platformBySlug('liling')
-    const readiness = await submissionReadiness({ id: d.id, platformId: platform.id })
+    const readiness = await submissionReadiness({ id: d.id, platformId: platform.id, ownerId: actors.owner!.userId })
     expect(readiness.missing.map((c) => c.field)).toEqual(['curriculum', 'description'])
     expect(readiness.missing.find((c) => c.field === 'description')?.params).toEqual({ min: 10, n: 2 })
     const wf = await resourceWorkflow(actors.owner!, d.id)
@@ -104,7 +104,9 @@ describe('submitting for review', () => {
 
     await prisma.resource.update({ where: { id: d.id }, data: { description: '本节微课讲解勾股定理的两种证明方法' } })
     await prisma.resourceCurriculum.create({ data: { resourceId: d.id, nodeId: 'jh.math.pep.8b.c2.s1' } })
-    expect((await submissionReadiness({ id: d.id, platformId: platform.id })).missing).toEqual([])
+    expect(
+      (await submissionReadiness({ id: d.id, platformId: platform.id, ownerId: actors.owner!.userId })).missing,
+    ).toEqual([])
     expect((await resourceWorkflow(actors.owner!, d.id)).canSubmit).toBe(true)
     expect((await submitResource(actors.owner!, d.id)).status).toBe('SUBMITTED')
   })
@@ -114,7 +116,11 @@ describe('submitting for review', () => {
     await submitResource(actors.owner!, first.id)
     const second = await draft('勾股定理 同名微课')
     const platform = await platformBySlug('liling')
-    const { flags } = await submissionReadiness({ id: second.id, platformId: platform.id })
+    const { flags } = await submissionReadiness({
+      id: second.id,
+      platformId: platform.id,
+      ownerId: actors.owner!.userId,
+    })
     expect(flags).toContainEqual({ key: 'review.flag.duplicateTitle', params: { n: 1 }, field: 'title' })
     const { reviewId } = await submitResource(actors.owner!, second.id)
     const dossier = await getReviewDossier(actors.reviewer!, reviewId!)

@@ -19,6 +19,10 @@ describe('the title proposed from a file name', () => {
     ['lesson_v2.docx', 'lesson'],
     ['C:\\Users\\王老师\\Desktop\\春晓 朗读.mp3', '春晓 朗读'],
     ['01.mp4', '01'],
+    ['1.2 分数的意义.pptx', '1.2 分数的意义'],
+    ['Semifinal review.pptx', 'Semifinal review'],
+    ['Photocopy practice.pdf', 'Photocopy practice'],
+    ['lesson copy.docx', 'lesson'],
     ['   .pdf', '.pdf'],
   ])('%s → %s', (name, title) => {
     expect(titleFromFileName(name)).toBe(title)

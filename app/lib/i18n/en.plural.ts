@@ -11,7 +11,7 @@ export const enPlural: PluralForms = {
   'reviewer.done.count_one': '{n} decision',
   'templates.saved_one': '{n} comment template saved.',
   'check.incomplete_one': '{n} item is not complete yet; complete it to submit for review.',
-  'check.incompleteHint_one': 'Complete this item before submitting:',
+  'check.incompleteHint_one': 'Complete {n} item before submitting:',
   'search.pages_one': '{n} page',
   'search.downloads_one': '{n} download',
   'search.starsAtLeast_one': '{n} star and up',

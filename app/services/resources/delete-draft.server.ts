@@ -35,8 +35,13 @@ export async function deleteDraft(
       throw conflict(now.status === 'SUBMITTED' ? 'check.deleteWithdrawFirst' : 'check.deleteNotAllowed')
     await transition(tx, resourceId, now.status, 'DELETED')
     const rows = await tx.resourceFile.findMany({ where: { resourceId }, select: { id: true, storageKey: true } })
-    // The keys go with the bytes: nothing points at an object that is about to be removed.
-    await tx.resourceFile.updateMany({ where: { resourceId }, data: { storageKey: null } })
+    // The keys go with the bytes: nothing points at an object that is about to be removed. The
+    // files are refused too, so that a step still running finds nothing to continue, and the
+    // storage sweep treats whatever it publishes late as an orphan (orphans.server.ts).
+    await tx.resourceFile.updateMany({
+      where: { resourceId },
+      data: { storageKey: null, status: 'REJECTED', errorKey: 'check.deleted' },
+    })
     await writeAudit(
       {
         action: 'resource.delete',

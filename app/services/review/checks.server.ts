@@ -4,7 +4,7 @@
  * reviewer sees in the dossier (`automaticChecks`). The teacher sees both before submitting,
  * with links to the fields that fix them, so nothing in the reviewer's list surprises them.
  */
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
 import { LICENCES, RESOURCE_TYPES } from '~/lib/curriculum.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { findWords, wordsFor } from '../safety/sensitive-words.server.ts'
@@ -59,6 +59,9 @@ export async function automaticChecks(input: {
   files: { status: string }[]
   /** A revision's refused replacement leaves the live file alone: not a failure of the resource. */
   rejectedCounts?: boolean
+  /** Checking for the owner (before submitting): another teacher's unpublished work does not
+   * count, nor may its existence show through the duplicate-title count. */
+  ownerId?: string
 }): Promise<Check[]> {
   const m = input.metadata
   const [sameTitle, platformWords] = await Promise.all([
@@ -68,7 +71,14 @@ export async function automaticChecks(input: {
             platformId: input.platform.id,
             title: m.title,
             id: { not: input.resourceId },
-            status: { notIn: ['DELETED', 'DUPLICATE'] },
+            ...(input.ownerId
+              ? {
+                  OR: [
+                    { status: 'PUBLISHED' as const },
+                    { ownerId: input.ownerId, status: { notIn: ['DELETED', 'DUPLICATE'] as const } },
+                  ],
+                }
+              : { status: { notIn: ['DELETED', 'DUPLICATE'] } }),
           },
         })
       : 0,
@@ -91,8 +101,11 @@ export async function automaticChecks(input: {
 }
 
 /** A resource as it stands, in the shape the checks read. */
-export async function currentMetadata(resourceId: string): Promise<CheckedMetadata & { platformPath: string }> {
-  const r = await prisma.resource.findUniqueOrThrow({
+export async function currentMetadata(
+  resourceId: string,
+  db: Pick<Tx, 'resource'> = prisma,
+): Promise<CheckedMetadata & { platformPath: string }> {
+  const r = await db.resource.findUniqueOrThrow({
     where: { id: resourceId },
     select: {
       title: true,
@@ -110,7 +123,7 @@ export async function currentMetadata(resourceId: string): Promise<CheckedMetada
 
 /** What the owner sees before submitting: what is missing (submitting is refused until it is
  * there) and the reviewer's automatic checks as they stand now. */
-export async function submissionReadiness(resource: { id: string; platformId: string }) {
+export async function submissionReadiness(resource: { id: string; platformId: string; ownerId: string }) {
   const [m, files] = await Promise.all([
     currentMetadata(resource.id),
     prisma.resourceFile.findMany({ where: { resourceId: resource.id, revisionId: null }, select: { status: true } }),
@@ -121,6 +134,7 @@ export async function submissionReadiness(resource: { id: string; platformId: st
     resourceId: resource.id,
     metadata: m,
     files,
+    ownerId: resource.ownerId,
   })
   // What is missing is listed once, as missing.
   const covered = new Set(missing.map((c) => c.field))

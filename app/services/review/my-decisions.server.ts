@@ -129,7 +129,9 @@ export async function nextReviewFor(
       NOT: { decisions: { some: { reviewerId: me.userId, decidedAt: { not: null } } } },
     },
     orderBy: { submittedAt: 'asc' },
-    take: 50,
+    // Full reviews and revisions this reviewer changed are filtered below; a queue holds a few
+    // hundred at most (listQueue shows 200), so this reaches past them.
+    take: 500,
     select: {
       id: true,
       decisions: { select: { reviewerId: true } },

@@ -436,7 +436,9 @@ export async function resourceWorkflow(actor: Actor | null, resourceId: string, 
   const manager = isOwner || can(actor, 'platform.admin', r.platform)
   const submittable = isOwner && (r.status === 'DRAFT' || r.status === 'CHANGES_REQUESTED')
   // The owner sees, before submitting, what is missing and what the reviewer's checks will say.
-  const readiness = submittable ? await submissionReadiness({ id: resourceId, platformId: r.platform.id }) : null
+  const readiness = submittable
+    ? await submissionReadiness({ id: resourceId, platformId: r.platform.id, ownerId: r.ownerId })
+    : null
   return {
     status: r.status,
     video: r.kind === 'VIDEO',

@@ -76,10 +76,12 @@ export async function submitResource(actor: Actor | null, resourceId: string, me
     where: { resourceId, role: { in: ['REPLACEMENT', 'SUBTITLE'] }, status: { in: ['UPLOADING', 'PROCESSING'] } },
   })
   if (arriving) throw conflict('upload.error.replacementInProgress')
-  // The page lists what is missing with links to it; this is the same list, enforced.
-  const missing = missingForSubmission(await currentMetadata(resourceId))
-  if (missing.length) throw new AppError('VALIDATION', 'check.incomplete', {}, { n: missing.length })
   return prisma.$transaction(async (tx) => {
+    // The page lists what is missing with links to it; this is the same list, enforced under the
+    // row lock, so that a metadata save in flight cannot empty a field after the check.
+    await lockResourceRow(tx, resourceId)
+    const missing = missingForSubmission(await currentMetadata(resourceId, tx))
+    if (missing.length) throw new AppError('VALIDATION', 'check.incomplete', {}, { n: missing.length })
     const version = await snapshotVersion(tx, resourceId)
     if (!r.platform.reviewRequired) {
       await transition(tx, resourceId, r.status, r.status === 'DRAFT' ? 'PUBLISHED' : 'SUBMITTED')
@@ -159,6 +161,8 @@ export async function withdrawSubmission(actor: Actor | null, resourceId: string
     // The review row first, then the resource: the order a claim takes them in, so the two
     // queue behind each other instead of deadlocking.
     const open = pending ? await lockReview(tx, pending.id) : null
+    // Withdrawn (and maybe submitted anew) between the look-up and the lock: not this one.
+    if (open && open.status !== 'OPEN') throw conflict('resource.error.changedMeanwhile')
     await lockResourceRow(tx, resourceId)
     const now = await tx.resource.findUniqueOrThrow({ where: { id: resourceId }, select: { status: true } })
     if (now.status === 'IN_REVIEW' || open?.decisions.length) throw conflict('check.withdrawClaimed')

@@ -5,11 +5,14 @@
 import type { ResourceTypeCode } from '~/lib/curriculum.ts'
 
 const EXTENSION = /\.[a-z0-9]{1,8}$/i
-/** "01-", "1.", "1、", "(1)", "（一）", "第1讲 " stays: it is part of the name in Chinese courseware. */
+/** "01-", "1.", "1、", "(1)", "（一）"; "1.2 分数的意义" (a section number) and "第1讲" stay: they are
+ * part of the name in Chinese courseware. */
 const LEADING_NUMBER =
-  /^\s*(?:[(（]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[0-9]{1,3}\s*[-_.、．)）]|[0-9]{1,3}\s+)\s*/
-/** Copy and version marks file managers and teachers add: "- 副本", "(2)", "_final", " v3", "最终版". */
-const TRAILING_MARK = /(?:\s*[-_]?\s*(?:副本|拷贝|copy|final|最终版|定稿)|\s*[(（]\d{1,2}[)）]|[-_ ]v\d{1,2})\s*$/i
+  /^\s*(?:[(（]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[0-9]{1,3}\s*(?:[-_、)）]|[.．](?![0-9]))|[0-9]{1,3}\s+)\s*/
+/** Copy and version marks file managers and teachers add: "- 副本", "(2)", "_final", " v3", "最终版"
+ * ("copy" and "final" only as words of their own: "Semifinal" stays). */
+const TRAILING_MARK =
+  /(?:\s*[-_]?\s*(?:副本|拷贝|最终版|定稿)|(?:^|[\s_-]+)(?:copy|final)|\s*[(（]\d{1,2}[)）]|[-_ ]v\d{1,2})\s*$/i
 
 /** The title proposed from a file name: no folder, extension, numbering or copy marks. */
 export function titleFromFileName(name: string) {
