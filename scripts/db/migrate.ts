@@ -18,3 +18,7 @@ if (cmd === 'create') {
   const applied = await applyMigrations(url)
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date')
 }
+// Everything above is awaited; what is left is an idle timer of the driver adapter's connection
+// pool, which kept this process alive for another ~9 s (measured: applied in 1.2 s, exited at
+// 10.3 s). `npm run demo` and `npm test` wait for this command, so it ends here.
+process.exit(0)
