@@ -189,6 +189,10 @@ export async function runMediaStep(
       return { result, rows: await publish(ref, result.outputs ?? []) }
     })
     await prisma.$transaction(async (tx) => {
+      // Steps of one file that finish at the same moment (pages and text after convert) settle
+      // one after the other: without the lock each saw the other still running, neither marked
+      // the file READY, and it stayed PROCESSING for good (seen in `npm run demo`).
+      await tx.$queryRaw`SELECT id FROM "ResourceFile" WHERE id = ${fileId} FOR UPDATE`
       for (const r of rows)
         await tx.derivative.upsert({
           where: { fileId_name: { fileId, name: r.name } },
@@ -242,6 +246,7 @@ export async function runMediaStep(
     }
     const originalKey = file.storageKey
     await prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "ResourceFile" WHERE id = ${fileId} FOR UPDATE`
       await tx.processingStep.update({
         where: { id: row.id },
         data: { status: 'FAILED', finishedAt: new Date(), errorKey: key, errorDetail: detail },
