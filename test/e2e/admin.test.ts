@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core'
 import { formatDate } from '~/lib/dates.ts'
 import { TEST } from '../setup/test-config.ts'
 import path from 'node:path'
-import { launch, shot, SHOTS, signIn, watchErrors } from './browser.ts'
+import { launch, shot, SHOTS, signIn, watchErrors, PHONE_VIEWPORT } from './browser.ts'
 
 vi.setConfig({ testTimeout: 180_000 })
 const BASE = `http://localhost:${TEST.e2ePort}`
@@ -47,8 +47,6 @@ afterAll(async () => {
   )
   await c.end()
 })
-
-const PHONE = { width: 390, height: 844 }
 
 async function asAdmin(viewport = { width: 1280, height: 900 }) {
   const ctx = await browser.newContext({ viewport, locale: 'zh-CN' })
@@ -228,7 +226,7 @@ describe('the admin: resources, audit, members, branding, footer', () => {
   })
 
   it('on a phone, the tables become cards', async () => {
-    const { ctx, page, errors } = await asAdmin(PHONE)
+    const { ctx, page, errors } = await asAdmin(PHONE_VIEWPORT)
     await page.goto(`${BASE}/p/liling/admin/resources`)
     const firstRow = page.getByTestId('managed-resource').first()
     expect(await firstRow.evaluate((e) => getComputedStyle(e).display)).toBe('block')
@@ -237,12 +235,12 @@ describe('the admin: resources, audit, members, branding, footer', () => {
     const entry = page.getByTestId('audit-row').first()
     expect(await entry.evaluate((e) => getComputedStyle(e).display)).toBe('block')
     // No sideways scrolling: the page is as wide as the phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_VIEWPORT.width)
     await shot(page, '91-phone-admin-audit')
     await page.goto(`${BASE}/p/liling/admin`)
     const member = page.getByTestId('member-row').first()
     expect(await member.evaluate((e) => getComputedStyle(e).display)).toBe('block')
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_VIEWPORT.width)
     await page.getByTestId('members').scrollIntoViewIfNeeded()
     await page.screenshot({ path: path.join(SHOTS, '92-phone-admin-members.png') })
     await page.getByTestId('branding-form').scrollIntoViewIfNeeded()

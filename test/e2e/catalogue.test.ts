@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { TEST } from '../setup/test-config.ts'
-import { launch, shot, signIn, watchErrors } from './browser.ts'
+import { launch, shot, signIn, watchErrors, PHONE_VIEWPORT } from './browser.ts'
 
 const BASE = `http://localhost:${TEST.e2ePort}`
 let browser: Browser
@@ -138,7 +138,7 @@ describe('catalogue: browse, filter, search, engage', () => {
 
   it('works on a phone-sized window', async () => {
     const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
+      viewport: PHONE_VIEWPORT,
       locale: 'zh-CN',
       isMobile: true,
       hasTouch: true,

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core'
 import { FIXTURES } from '../fixtures/generate.ts'
 import { e2eEnv } from '../setup/global-e2e.ts'
 import { TEST } from '../setup/test-config.ts'
-import { hydrated, launch, shot, SHOTS, watchErrors } from './browser.ts'
+import { hydrated, launch, shot, SHOTS, watchErrors, PHONE_VIEWPORT } from './browser.ts'
 
 // This process writes the resource the teacher downloads straight into the e2e server's database
 // and store (the demo seed has no files), so it needs the server's environment before any app module loads.
@@ -31,7 +31,7 @@ const HOST = `liling.localhost:${PORT}`
 const SITE = `http://${HOST}`
 /** 醴陵's parents have no host name of their own: their address is /p/<slug> on the province's host. */
 const PARENTS = [`http://localhost:${PORT}/p/zhuzhou`, `http://localhost:${PORT}/p/hunan`]
-const PHONE = { width: 390, height: 844 }
+
 const TEACHER = '13800000034' // 褚明, 醴陵市教师
 
 let browser: Browser
@@ -170,12 +170,12 @@ describe('醴陵 at liling.localhost', () => {
   })
 
   it('on a phone the header, navigation and banner take at most a quarter of the first screen', async () => {
-    const ctx = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+    const ctx = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, locale: 'zh-CN' })
     const page = await ctx.newPage()
     const errors = watchErrors(page)
     const headerBottom = () => page.locator('.site-header').evaluate((el) => el.getBoundingClientRect().bottom)
     await page.goto(`${SITE}/login`)
-    expect(await headerBottom()).toBeLessThanOrEqual(PHONE.height / 4)
+    expect(await headerBottom()).toBeLessThanOrEqual(PHONE_VIEWPORT.height / 4)
     await shot(page, '43-own-host-login-phone')
     await page.getByLabel('手机号或邮箱').fill(TEACHER)
     await page.getByLabel('密码').fill('Hunan2026')
@@ -189,7 +189,7 @@ describe('醴陵 at liling.localhost', () => {
       await page.goto(url)
       // The banner is part of the header; signed in, the header also carries the bell and the sign-out.
       await expect(page.getByTestId('platform-banner').isVisible()).resolves.toBe(true)
-      expect(await headerBottom(), url).toBeLessThanOrEqual(PHONE.height / 4)
+      expect(await headerBottom(), url).toBeLessThanOrEqual(PHONE_VIEWPORT.height / 4)
       expect(
         await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
         url,

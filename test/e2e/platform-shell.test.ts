@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { TEST } from '../setup/test-config.ts'
-import { launch, shot, watchErrors } from './browser.ts'
+import { launch, shot, watchErrors, PHONE_VIEWPORT } from './browser.ts'
 
 const PORT = TEST.e2ePort
 let browser: Browser
@@ -80,7 +80,7 @@ describe('a county virtual platform at its own address', () => {
   })
 
   it('works on a phone-sized screen and by keyboard', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const ctx = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true })
     const page = await ctx.newPage()
     await page.goto(`http://localhost:${PORT}/p/liling`)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { FIXTURES } from '../fixtures/generate.ts'
 import { TEST } from '../setup/test-config.ts'
-import { launch, shot, signIn, watchErrors, choosePosition } from './browser.ts'
+import { launch, shot, signIn, watchErrors, choosePosition, PHONE_VIEWPORT } from './browser.ts'
 
 vi.setConfig({ testTimeout: 240_000 })
 const BASE = `http://localhost:${TEST.e2ePort}`
@@ -351,7 +351,7 @@ describe('upload, process, play', () => {
 
   it('works on a phone-sized window', async () => {
     const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
+      viewport: PHONE_VIEWPORT,
       deviceScaleFactor: 2,
       isMobile: true,
       hasTouch: true,
