@@ -103,6 +103,21 @@ const schema = z
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
     /** Multiplies every processing step's timeout (tests shrink it to prove the kill works). */
     MEDIA_TIMEOUT_FACTOR: z.coerce.number().positive().default(1),
+    /** Stripe (the marketplace). Test-mode keys by default; production sets live ones. */
+    STRIPE_SECRET_KEY: devDefault(
+      z
+        .string()
+        .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_…)'),
+      'sk_test_dev_only_0123456789',
+    ),
+    /** Signing secret of our webhook endpoint (whsec_…); every delivery is verified with it. */
+    STRIPE_WEBHOOK_SECRET: devDefault(
+      z.string().regex(/^whsec_[A-Za-z0-9_]{8,}$/, 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)'),
+      'whsec_dev_only_0123456789abcdef',
+    ),
+    /** Where the Stripe SDK sends requests: empty for api.stripe.com; the demo and the tests point
+     * it at the local fake (scripts/fake-stripe/server.ts), e.g. http://127.0.0.1:12111. */
+    STRIPE_API_URL: z.union([z.literal(''), z.url()]).default(''),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -118,6 +133,8 @@ const schema = z
         path: ['SMTP_URL'],
         message: 'SMTP_URL (smtp:// or smtps://) is required when MESSAGE_TRANSPORT=smtp',
       })
+    if (env.NODE_ENV === 'production' && /dev_only/.test(env.STRIPE_SECRET_KEY + env.STRIPE_WEBHOOK_SECRET))
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'set real Stripe keys in production' })
     if (env.NODE_ENV === 'production' && env.SESSION_SECRET.startsWith('dev-only'))
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'set a real SESSION_SECRET in production' })
   })

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'CSRF'
   | 'TOO_LARGE'
   | 'UNSUPPORTED'
+  /** An outside service (Stripe) did not answer or refused for its own reasons; try again later. */
+  | 'UNAVAILABLE'
 
 const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -26,6 +28,7 @@ const STATUS: Record<ErrorCode, number> = {
   CSRF: 403,
   TOO_LARGE: 413,
   UNSUPPORTED: 415,
+  UNAVAILABLE: 503,
 }
 
 export class AppError extends Error {
@@ -55,6 +58,8 @@ export const tooLarge = (key: MessageKey, params: Record<string, string | number
   new AppError('TOO_LARGE', key, {}, params)
 export const unsupported = (key: MessageKey, params: Record<string, string | number> = {}) =>
   new AppError('UNSUPPORTED', key, {}, params)
+
+export const unavailable = (key: MessageKey) => new AppError('UNAVAILABLE', key)
 
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError

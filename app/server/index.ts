@@ -20,6 +20,7 @@ import { healthz, readyz } from './health.ts'
 import { serveDownload, serveMedia, serveThumb } from './media.ts'
 import { createRequestHandler } from './remix-handler.ts'
 import { TUS_PATH, tusHandler } from './uploads.ts'
+import { stripeWebhook } from './stripe-webhook.ts'
 import { csrfCookie, rejectCrossSite, requestId, securityHeaders, trustProxySetting } from './security.ts'
 import type { RequestContext } from '../lib/context.ts'
 
@@ -79,6 +80,9 @@ export async function createApp(build: ServerBuild) {
       return searchApi(req, res, next)
     }, next)
   })
+
+  // Stripe's webhook: server to server, verified by its signature (no session, no CSRF token).
+  stripeWebhook(app)
 
   app.use(rejectCrossSite)
   // Resumable uploads (tus). After rejectCrossSite; the handler checks the session itself.

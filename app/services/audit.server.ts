@@ -48,6 +48,20 @@ export type AuditAction =
   | 'resource.report'
   | 'resource.report_handled'
   | 'featured.push'
+  // The marketplace (ADR 0017).
+  | 'market.offer_set'
+  | 'market.offer_retire'
+  | 'market.checkout'
+  | 'market.order_paid'
+  | 'market.order_failed'
+  | 'market.refund'
+  | 'market.dispute'
+  | 'market.seat_assign'
+  | 'market.seat_reclaim'
+  | 'market.fee_rate'
+  | 'market.invoice_request'
+  | 'market.invoice_issue'
+  | 'market.provider_onboard'
 
 export type AuditEntry = {
   action: AuditAction

@@ -21,6 +21,11 @@ export type Action =
   | 'review.queue'
   | 'resource.takedown'
   | 'platform.moderate'
+  | 'market.sell'
+  | 'market.buy.school'
+  | 'market.buy.region'
+  | 'market.operate'
+  | 'market.books.read'
 
 type Reach = 'self' | 'descendants'
 type Rule = { role: Role; reach: Reach }
@@ -49,6 +54,18 @@ export const POLICY: Record<Action, Rule[]> = {
   // Moderating and curating what a platform shows (hiding comments, handling reports, 遴选 and
   // 专题, seeing the review queue): its reviewers, and its admins and those above them.
   'platform.moderate': [{ role: Role.REVIEWER, reach: 'self' }, ...ADMINS],
+  // The marketplace (ADR 0017). A provider sells its own published premium resources.
+  'market.sell': [{ role: Role.PROVIDER, reach: 'descendants' }],
+  // A school's purchaser (学校采购) buys and assigns its licences; a city or county's own admins
+  // buy for their region (区域采购).
+  'market.buy.school': [{ role: Role.SCHOOL_PURCHASER, reach: 'self' }],
+  'market.buy.region': [{ role: Role.PLATFORM_ADMIN, reach: 'self' }],
+  // The trading operator runs the books (refunds, fee rates, invoices); the regulator reads them.
+  'market.operate': [{ role: Role.TRADING_OPERATOR, reach: 'descendants' }],
+  'market.books.read': [
+    { role: Role.TRADING_OPERATOR, reach: 'descendants' },
+    { role: Role.REGULATOR, reach: 'descendants' },
+  ],
 }
 
 /* MEMBER (a self-registered account, ADR 0015) appears in no rule above on purpose: browsing,

@@ -5,6 +5,7 @@ import { enCatalogue } from './en.catalogue.ts'
 import { enAuth } from './en.auth.ts'
 import { enSecurity } from './en.security.ts'
 import { enAdmin } from './en.admin.ts'
+import { enMarket } from './en.market.ts'
 import { enDaily } from './en.daily.ts'
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -199,4 +200,5 @@ export const en: Record<keyof typeof zhCN, string> = {
   ...enSecurity,
   ...enAdmin,
   ...enDaily,
+  ...enMarket,
 }

@@ -5,6 +5,7 @@ import { zhCNCatalogue } from './zh-CN.catalogue.ts'
 import { zhCNAuth } from './zh-CN.auth.ts'
 import { zhCNSecurity } from './zh-CN.security.ts'
 import { zhCNAdmin } from './zh-CN.admin.ts'
+import { zhCNMarket } from './zh-CN.market.ts'
 import { zhCNDaily } from './zh-CN.daily.ts'
 
 export const zhCN = {
@@ -197,4 +198,5 @@ export const zhCN = {
   ...zhCNSecurity,
   ...zhCNAdmin,
   ...zhCNDaily,
+  ...zhCNMarket,
 } as const

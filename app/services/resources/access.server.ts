@@ -10,6 +10,7 @@
 import { prisma } from '~/lib/db.server.ts'
 import { forbidden, notFound, unauthenticated } from '~/lib/errors.ts'
 import { can, isWithin, type Actor, type PlatformRef } from '../authorization.server.ts'
+import { coverageFor } from '../market/licences.server.ts'
 
 const include = {
   platform: { select: { id: true, path: true, slug: true, name: true, reviewRequired: true } },
@@ -80,17 +81,26 @@ export async function loadVisibleResource(actor: Actor | null, resourceId: strin
   const visible = inScope(resource, portal) || roles.isOwner || roles.isAdmin || roles.isReviewer
   if (!visible) throw notFound()
   const canManage = roles.isOwner || roles.isAdmin
-  return { resource, ...roles, canManage, entitled: entitledTo(resource, { canManage, isReviewer: roles.isReviewer }) }
+  const entitled = await entitledTo(actor, resource, { canManage, isReviewer: roles.isReviewer })
+  return { resource, ...roles, canManage, entitled }
 }
 
 /**
  * Whether the actor may have a resource's content (play, page through, download), beyond its
  * metadata. Free material: whoever may see it. Premium material: its owner, the admins who
- * answer for it, and the reviewers who must judge it; the marketplace adds licence holders.
- * One rule for the player and for downloads, so that neither is a way round the other.
+ * answer for it, the reviewers who must judge it, and holders of a licence that covers them
+ * (app/services/market/licences.server.ts: personal, a school seat or the whole school, a region)
+ * while the resource is published. One rule for the player and for downloads, so that neither is
+ * a way round the other.
  */
-export function entitledTo(resource: { licence: string }, who: { canManage: boolean; isReviewer: boolean }) {
-  return resource.licence !== 'PREMIUM' || who.canManage || who.isReviewer
+export async function entitledTo(
+  actor: Actor | null,
+  resource: { id: string; licence: string; status: string },
+  who: { canManage: boolean; isReviewer: boolean },
+) {
+  if (resource.licence !== 'PREMIUM' || who.canManage || who.isReviewer) return true
+  if (!actor || resource.status !== 'PUBLISHED') return false
+  return (await coverageFor(actor.userId, resource.id)) !== null
 }
 
 export type ContentGrant = 'full' | 'preview' | null
@@ -111,6 +121,6 @@ export async function contentGrant(actor: Actor | null, resourceId: string): Pro
   const canManage = roles.isOwner || roles.isAdmin
   const published = resource.status === 'PUBLISHED'
   if (!published && !canManage && !roles.isReviewer) return null
-  if (entitledTo(resource, { canManage, isReviewer: roles.isReviewer })) return 'full'
+  if (await entitledTo(actor, resource, { canManage, isReviewer: roles.isReviewer })) return 'full'
   return published ? 'preview' : null
 }
