@@ -35,6 +35,10 @@ const env: NodeJS.ProcessEnv = {
   WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '3',
 }
 env.APP_URL ??= `http://localhost:${env.PORT}`
+// Stripe cannot be reached from here: unless STRIPE_API_URL says otherwise, payments go to the local
+// fake (scripts/fake-stripe/server.ts), whose checkout page says plainly that it is a test page.
+const fakeStripe = !process.env.STRIPE_API_URL
+if (fakeStripe) env.STRIPE_API_URL = `http://127.0.0.1:${process.env.FAKE_STRIPE_PORT ?? '12111'}`
 const tsx = path.join(ROOT, 'node_modules/.bin/tsx')
 const children: ChildProcess[] = []
 const started = Date.now()
@@ -95,6 +99,21 @@ function service(name: 'web' | 'workers', cmd: string, args: readonly string[]) 
   })
   children.push(child)
 }
+
+if (fakeStripe)
+  children.push(
+    spawn(tsx, ['scripts/fake-stripe/server.ts'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      cwd: ROOT,
+      env: {
+        ...env,
+        PORT: new URL(env.STRIPE_API_URL!).port,
+        WEBHOOK_URL: `http://127.0.0.1:${env.PORT}/webhooks/stripe`,
+        // WeChat Pay and Alipay confirm a few seconds after the buyer leaves the payment page.
+        ASYNC_SUCCESS_AFTER_MS: '6000',
+      },
+    }),
+  )
 
 await run(tsx, ['scripts/db/migrate.ts'])
 await run(tsx, ['scripts/db/seed.ts'])

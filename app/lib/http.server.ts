@@ -1,7 +1,7 @@
 /** Maps typed application errors to HTTP, in one place. */
 import { data } from '@remix-run/node'
 import { isAppError } from './errors.ts'
-import type { MessageKey } from './i18n/index.ts'
+import { translator, type Locale, type MessageKey } from './i18n/index.ts'
 
 export type ActionFailure = {
   ok: false
@@ -42,4 +42,19 @@ export async function runAction<T>(fn: () => Promise<T>) {
     if (e instanceof Response) throw e
     return actionFailure(e)
   }
+}
+
+/** For JSON endpoints that pages call with a fetcher: an AppError as `{ ok: false, error, fields }`
+ * in the visitor's language, with its HTTP status; anything else is rethrown. */
+export function errorJson(e: unknown, locale: Locale) {
+  if (!isAppError(e)) throw e
+  const t = translator(locale)
+  return Response.json(
+    {
+      ok: false,
+      error: t(e.messageKey, e.params),
+      fields: Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, t(v!)])),
+    },
+    { status: e.status },
+  )
 }

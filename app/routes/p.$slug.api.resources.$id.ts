@@ -8,8 +8,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { formString, readForm } from '~/lib/csrf.server.ts'
-import { isAppError } from '~/lib/errors.ts'
-import { throwAsResponse } from '~/lib/http.server.ts'
+import { errorJson, throwAsResponse } from '~/lib/http.server.ts'
 import { translator } from '~/lib/i18n/index.ts'
 import { getLocale } from '~/lib/locale.server.ts'
 import { requirePlatform } from '~/lib/platform.server.ts'
@@ -195,15 +194,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return Response.json({ ok: false, error: translator(getLocale(request))('form.invalid') }, { status: 400 })
     }
   } catch (e) {
-    if (!isAppError(e)) throw e
-    const t = translator(getLocale(request))
-    return Response.json(
-      {
-        ok: false,
-        error: t(e.messageKey, e.params),
-        fields: Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, t(v!)])),
-      },
-      { status: e.status },
-    )
+    return errorJson(e, getLocale(request))
   }
 }

@@ -12,12 +12,13 @@ import { listMyUploads } from '~/services/resources/list-my-uploads.server.ts'
 import { listMyCollections } from '~/services/engagement/collections.server.ts'
 import { listMyDownloads, listMyRatings } from '~/services/engagement/usage.server.ts'
 import { pushesFor } from '~/services/review/push.server.ts'
+import { myEntitlements } from '~/services/market/licences.server.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { formatDate } from '~/lib/dates.ts'
 
-/** 我的空间: one space per person — my uploads and their status, my collections, my downloads,
- * my ratings, and my account. */
-const TABS = ['uploads', 'pushed', 'collections', 'downloads', 'ratings', 'account'] as const
+/** 我的空间: one space per person — my uploads and their status, the premium resources I may use
+ * and why, my collections, my downloads, my ratings, and my account. */
+const TABS = ['uploads', 'pushed', 'licensed', 'collections', 'downloads', 'ratings', 'account'] as const
 type Tab = (typeof TABS)[number]
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -36,6 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     downloads: tab === 'downloads' ? await listMyDownloads(actor) : [],
     ratings: tab === 'ratings' ? await listMyRatings(actor) : [],
     pushed: tab === 'pushed' ? await pushesFor(actor) : [],
+    licensed: tab === 'licensed' ? await myEntitlements(actor.userId) : [],
   }
 }
 
@@ -124,6 +126,31 @@ export default function MySpace() {
                 ))}
               </tbody>
             </table>
+          )}
+        </div>
+      )}
+      {tab === 'licensed' && (
+        <div data-testid="my-licensed">
+          <p>
+            <Link to={`${base}/orders`}>{t('market.orders.title')}</Link>
+          </p>
+          {data.licensed.length === 0 ? (
+            <p className="empty">{t('me.noLicensed')}</p>
+          ) : (
+            <ul className="stack">
+              {data.licensed.map((l) => (
+                <li key={l.id} data-testid="licensed">
+                  <Link to={`${base}/r/${l.id}`}>{l.title}</Link>{' '}
+                  <span className="muted small">
+                    {t(l.seat ? 'me.licensedWhy.SEAT' : (`me.licensedWhy.${l.scope}` as 'me.licensedWhy.PERSONAL'), {
+                      holder: l.holderName,
+                      order: l.orderNumber,
+                    })}
+                    {l.endsAt && <> · {t('market.validUntil', { date: formatDate(l.endsAt) })}</>}
+                  </span>
+                </li>
+              ))}
+            </ul>
           )}
         </div>
       )}

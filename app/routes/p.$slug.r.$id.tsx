@@ -32,6 +32,9 @@ import { jsonLdScript, learningResourceJsonLd } from '~/services/catalogue/struc
 import { translator } from '~/lib/i18n/index.ts'
 import { getLocale } from '~/lib/locale.server.ts'
 import { CsrfInput } from '~/components/form.tsx'
+import { BuyPanel } from '~/components/market/buy-panel.tsx'
+import { OfferEditor } from '~/components/market/offer-editor.tsx'
+import { marketPanel } from '~/services/market/resource-market.server.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const platform = await requirePlatform(context, params.slug)
@@ -61,6 +64,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   ])
   // Reviewers and admins of this portal may select what it shows into its featured collections.
   const featured = published && canCurate(actor, platform) ? await collectionsOf(platform.id, id) : null
+  // Premium material: what may be bought, for whom, and why the viewer may already use it.
+  const market = await marketPanel(actor, id)
   const pushTo = published && can(actor, 'platform.admin', platform) ? await pushTargets(platform) : null
   const t = translator(getLocale(request))
   const pageUrl = new URL(request.url).href
@@ -83,6 +88,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     workflow,
     featured,
     pushTo,
+    market,
+    isTeacher: !!actor?.roles.some((g) => g.role === 'TEACHER'),
     signedIn: !!actor,
     loginHref: platformLinks(context, platform).href(`/login?redirectTo=${encodeURIComponent(url.pathname)}`),
   }
@@ -197,6 +204,25 @@ export default function ResourcePage() {
           </p>
         )}
       </div>
+
+      {data.market && data.market.isSeller && (
+        <OfferEditor
+          base={base}
+          resourceId={resource.id}
+          offers={data.market.offers}
+          sellerReady={data.market.sellerReady}
+        />
+      )}
+      {data.market && !data.market.isSeller && (
+        <BuyPanel
+          data={data.market}
+          base={base}
+          resourceId={resource.id}
+          signedIn={data.signedIn}
+          loginHref={data.loginHref}
+          isTeacher={data.isTeacher}
+        />
+      )}
 
       {resource.description && <p className="description">{resource.description}</p>}
 

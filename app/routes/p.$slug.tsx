@@ -36,6 +36,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       review: can(actor, 'platform.moderate', platform),
       admin: can(actor, 'platform.admin', platform),
       audit: can(actor, 'platform.audit.read', platform),
+      // The marketplace: the operator's and regulator's books, a school's licences, a provider's sales.
+      market: can(actor, 'market.books.read', platform),
+      licences: can(actor, 'market.buy.school', platform),
+      sales: can(actor, 'market.sell', platform) && !!actor?.roles.some((r) => r.role === 'PROVIDER'),
       signedIn: !!actor,
       // Self-registration and 教师认证 (ADR 0015): a member of this platform may ask to be a teacher.
       register: platform.registrationMode !== 'OFF',
@@ -64,6 +68,9 @@ function Shell({ children }: { children: React.ReactNode }) {
     { to: `${base}/teacher-certification`, label: t('auth.teacher.title'), show: nav.teacherCertification },
     { to: `${base}/admin`, label: t('nav.admin'), show: nav.admin },
     { to: `${base}/audit`, label: t('audit.title'), show: nav.audit },
+    { to: `${base}/market`, label: t('nav.market'), show: nav.market },
+    { to: `${base}/licences`, label: t('nav.licences'), show: nav.licences },
+    { to: `${base}/sales`, label: t('nav.sales'), show: nav.sales },
   ].filter((i) => i.show)
   return (
     <div className="platform" style={style} data-platform={platform.slug}>

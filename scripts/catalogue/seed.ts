@@ -18,6 +18,7 @@ import { storage } from '../../storage/index.ts'
 import { coverReport, queueCovers } from '../../workers/jobs/cover.ts'
 import { attachDemoContent } from './demo-content.ts'
 import { generateResources, seedCorpus } from './generate.ts'
+import { seedMarket } from './market.ts'
 
 export async function seedCatalogue(generated = 2_000, opts: { demo?: boolean } = {}) {
   const before = await prisma.resource.count({ where: { status: 'PUBLISHED' } })
@@ -26,6 +27,7 @@ export async function seedCatalogue(generated = 2_000, opts: { demo?: boolean } 
   const processing = opts.demo ? await attachDemoContent(prisma, ids, undefined, (m) => console.log(m)) : []
   if (before === 0) await generateResources(prisma, generated, 2026)
   await seedFeatured(ids)
+  await seedMarket(prisma)
   if (!opts.demo) return { processing: 0, covers: 0, index: await reindexResources() }
   // Resources being processed get their own picture; every other one without a picture a cover.
   const { missing } = await coverReport()

@@ -1,6 +1,7 @@
 /** Marketplace test data through the real services: a provider able to sell, a priced premium
  * resource, a school teacher; and a buyer's trip through the fake's payment page. */
 import { prisma } from '~/lib/db.server.ts'
+import { startCheckout } from '~/services/market/checkout.server.ts'
 import { setOffer, type OfferInput } from '~/services/market/offers.server.ts'
 import type { FakeStripe } from '../../scripts/fake-stripe/server.ts'
 import { actorByPhone, platformBySlug } from './index.ts'
@@ -88,4 +89,28 @@ export async function payOnFake(
 
 export async function schoolId(slug = 'cs-yizhong') {
   return (await platformBySlug(slug)).id
+}
+
+/** Buys through the real checkout and pays by card on the fake; resolves once the webhook made it PAID. */
+export async function buyAndPay(
+  fake: FakeStripe,
+  portalUrl: string,
+  phone: string,
+  offerId: string,
+  licenseePlatformId?: string,
+) {
+  const portal = await platformBySlug(new URL(portalUrl).pathname.split('/')[2] ?? 'hunan')
+  const { orderId, url } = await startCheckout(
+    await actorByPhone(phone),
+    { offerId, licenseePlatformId },
+    portal,
+    portalUrl,
+  )
+  await payOnFake(fake, url, 'card')
+  const end = Date.now() + 20_000
+  while ((await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status !== 'PAID') {
+    if (Date.now() > end) throw new Error(`order ${orderId} not paid in time`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return orderId
 }

@@ -40,11 +40,6 @@ beforeAll(async () => {
   ).id
 })
 
-type Step =
-  | { kind: 'refund'; share: number; items: boolean }
-  | { kind: 'dispute'; outcome: 'won' | 'lost' | 'open' }
-  | { kind: 'refundAll' }
-
 const orderArb = fc.record({
   priceFen: fc.integer({ min: 1, max: 10_000_000 }),
   feeRateBps: fc.integer({ min: 0, max: 3000 }),
@@ -68,7 +63,7 @@ const orderArb = fc.record({
 
 let serial = 0
 
-async function run(o: fc.infer<typeof orderArb>) {
+async function run(o: typeof orderArb extends fc.Arbitrary<infer T> ? T : never) {
   const amountFen = o.priceFen * o.items
   const feeFen = feeOf(amountFen, o.feeRateBps)
   const order = await prisma.order.create({

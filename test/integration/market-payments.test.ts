@@ -35,7 +35,7 @@ afterAll(async () => {
 })
 
 const buy = async (phone: string, offerId: string) =>
-  startCheckout(await actorByPhone(phone), { offerId }, hunan, server.base)
+  startCheckout(await actorByPhone(phone), { offerId }, hunan, `${server.base}/p/hunan`)
 
 /** Bought and paid by card, the webhook applied. */
 async function paidOrder(phone: string, offerId: string) {

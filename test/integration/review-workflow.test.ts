@@ -313,7 +313,10 @@ describe('takedown', () => {
     const q = parseSearchParams(new URLSearchParams({ q: '下架样例' }))
     await until(async () => (await searchResources(liling, q, { facets: false })).total === 1)
     // Links handed out before the takedown: a download and a preview page.
-    const download = new URL(await downloadResource(actors.otherTeacher!, id, liling), server.base)
+    const download = new URL(
+      ((await downloadResource(actors.otherTeacher!, id, liling)) as { url: string }).url,
+      server.base,
+    )
     const media = `${mediaBase({ platformId, resourceId: id, fileId, kind: 'DOCUMENT' }, 'full', { t: 'public' })}pages/p1.webp`
     const anon = new Browser(server.base)
     expect((await anon.get(download.pathname + download.search)).status).toBe(200)

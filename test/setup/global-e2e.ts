@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import pg from 'pg'
 import { ensureChromium, ROOT, WEB_NODE_ARGS, waitForHttp } from '../../scripts/lib/services.ts'
 import { TEST } from './test-config.ts'
+import { startFakeStripe } from '../../scripts/fake-stripe/server.ts'
 
 /** Everything an e2e run keeps outside its database is named after it too (queues, index, files),
  * so two runs on one machine (TEST_E2E_DB, TEST_E2E_PORT) never take each other's jobs or documents. */
@@ -27,6 +28,9 @@ export function e2eEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     STORAGE_LOCAL_ROOT: path.join(ROOT, `.data/${RUN_TAG}-storage`),
     MESSAGE_TRANSPORT: 'log',
     LOG_LEVEL: 'warn',
+    STRIPE_API_URL: `http://127.0.0.1:${TEST.e2eStripePort}`,
+    STRIPE_SECRET_KEY: 'sk_test_e2e_0123456789abcdef',
+    STRIPE_WEBHOOK_SECRET: TEST.stripeWebhookSecret,
     ...extra,
   }
 }
@@ -59,8 +63,15 @@ export default async function setup() {
     env,
     stdio: ['ignore', log, log],
   })
+  // Stripe's stand-in: the real SDK in the server talks to it; it posts signed webhooks back.
+  const stripe = await startFakeStripe({
+    port: TEST.e2eStripePort,
+    webhookUrl: `http://127.0.0.1:${TEST.e2ePort}/webhooks/stripe`,
+    webhookSecret: TEST.stripeWebhookSecret,
+  })
   await waitForHttp(`http://127.0.0.1:${TEST.e2ePort}/readyz`)
   return async () => {
+    await stripe.close()
     const stopped = (c: typeof web) =>
       new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())))
     for (const c of [web, workers]) c.kill('SIGTERM')

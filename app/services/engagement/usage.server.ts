@@ -14,6 +14,10 @@ import { storage } from '../../../storage/index.ts'
 import type { Actor, PlatformRef } from '../authorization.server.ts'
 import { loadVisibleResource } from '../resources/access.server.ts'
 import { queueSearchSync } from '../search/sync.server.ts'
+import { coverageFor } from '../market/licences.server.ts'
+import { watermarkPdf } from '../market/watermark.server.ts'
+import { formatDate } from '~/lib/dates.ts'
+import { logger } from '~/lib/logger.server.ts'
 
 export const DOWNLOAD_URL_TTL_SECONDS = 60
 
@@ -45,17 +49,25 @@ export async function recordView(resourceId: string, visitor: string, portal: Pl
   })
 }
 
+export type Download = { url: string } | { watermarked: Uint8Array; name: string }
+
 /**
  * A download: signed in, allowed to see the resource, and entitled to its content (premium
- * material: see entitledTo in access.server.ts). Returns a short-lived signed URL.
+ * material: see entitledTo in access.server.ts). Returns a short-lived signed URL; a licensee's
+ * download of a premium document is its PDF stamped with their licence instead (watermark.server.ts).
  */
-export async function downloadResource(actor: Actor | null, resourceId: string, portal: PlatformRef, now = new Date()) {
+export async function downloadResource(
+  actor: Actor | null,
+  resourceId: string,
+  portal: PlatformRef,
+  now = new Date(),
+): Promise<Download> {
   if (!actor) throw unauthenticated()
-  const { resource, entitled } = await loadVisibleResource(actor, resourceId, portal)
+  const { resource, entitled, canManage, isReviewer } = await loadVisibleResource(actor, resourceId, portal)
   if (!entitled) throw forbidden('resource.error.premiumNeedsLicence')
   const primary = await prisma.resourceFile.findFirst({
     where: { resourceId, role: 'PRIMARY', status: 'READY' },
-    select: { storageKey: true, originalName: true },
+    select: { id: true, storageKey: true, originalName: true, kind: true, probe: true },
   })
   if (!primary?.storageKey) throw forbidden('resource.error.notDownloadable')
   if (resource.status === 'PUBLISHED') {
@@ -70,9 +82,56 @@ export async function downloadResource(actor: Actor | null, resourceId: string, 
       }
     })
   }
+  // Premium documents reach a licensee only stamped with the licence (the owner, admins and
+  // reviewers get the original).
+  if (resource.licence === 'PREMIUM' && !canManage && !isReviewer && primary.kind === 'DOCUMENT')
+    return stampedDownload(
+      actor,
+      resourceId,
+      { ...primary, storageKey: primary.storageKey, probe: primary.probe as { format?: string } | null },
+      now,
+    )
   // A minute is enough to start the download the click asked for; a link copied elsewhere dies
   // soon, and on S3 (where a presigned URL cannot be revoked) that bounds a takedown's reach.
-  return storage.signedUrl(primary.storageKey, DOWNLOAD_URL_TTL_SECONDS, { downloadName: primary.originalName })
+  return {
+    url: await storage.signedUrl(primary.storageKey, DOWNLOAD_URL_TTL_SECONDS, { downloadName: primary.originalName }),
+  }
+}
+
+/** Documents stamped on download are read whole into memory; larger ones are refused. */
+const STAMP_MAX_BYTES = 150 * 1024 * 1024
+
+async function stampedDownload(
+  actor: Actor,
+  resourceId: string,
+  file: { id: string; storageKey: string; originalName: string; probe: { format?: string } | null },
+  now: Date,
+): Promise<Download> {
+  const coverage = await coverageFor(actor.userId, resourceId, now)
+  if (!coverage) throw forbidden('resource.error.premiumNeedsLicence')
+  // The PDF itself, or what an Office document was converted to.
+  const isPdf = file.probe?.format === 'pdf' || /\.pdf$/i.test(file.originalName)
+  const pdf = isPdf
+    ? null
+    : await prisma.derivative.findUnique({ where: { fileId_name: { fileId: file.id, name: 'pdf' } } })
+  const key = isPdf ? file.storageKey : (pdf?.key ?? null)
+  const info = key ? await storage.stat(key) : null
+  if (!key || !info) throw forbidden('resource.error.notDownloadable')
+  if (info.size > STAMP_MAX_BYTES) throw forbidden('market.error.tooLargeToStamp')
+  const chunks: Buffer[] = []
+  for await (const c of await storage.get(key)) chunks.push(c as Buffer)
+  const holder = coverage.scope === 'PERSONAL' ? actor.displayName : `${coverage.holderName} · ${actor.displayName}`
+  try {
+    const watermarked = await watermarkPdf(Buffer.concat(chunks), [
+      `授权给 ${holder}`,
+      `订单 ${coverage.orderNumber}`,
+      formatDate(now),
+    ])
+    return { watermarked, name: file.originalName.replace(/\.[^.]+$/, '') + '.pdf' }
+  } catch (e) {
+    logger.warn({ err: e, resourceId }, 'document could not be watermarked')
+    throw forbidden('market.error.stampFailed')
+  }
 }
 
 /** The actor's downloads, most recent first, one line per resource. */

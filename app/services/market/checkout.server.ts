@@ -85,8 +85,9 @@ async function alreadyHeld(actor: Actor, scope: string, resourceId: string, lice
 export async function startCheckout(
   actor: Actor | null,
   input: CheckoutInput,
-  portal: PlatformRef & { slug: string },
-  origin: string,
+  portal: PlatformRef,
+  /** The portal's address as the buyer sees it (http://liling.localhost:3000, …/p/hunan): Stripe sends them back there. */
+  portalUrl: string,
 ): Promise<CheckoutResult> {
   if (!actor) throw unauthenticated()
   const offer = await loadOffer(input.offerId)
@@ -157,7 +158,7 @@ export async function startCheckout(
   }
   if (order.checkoutUrl && order.checkoutSessionId) return { orderId: order.id, url: order.checkoutUrl }
 
-  const base = `${origin}/p/${portal.slug}`
+  const base = portalUrl.replace(/\/$/, '')
   let session: Stripe.Checkout.Session
   try {
     session = await stripe().checkout.sessions.create(

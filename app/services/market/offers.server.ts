@@ -5,7 +5,7 @@
  * published and premium, and only if they may sell (`market.sell`).
  */
 import { prisma, type Tx } from '~/lib/db.server.ts'
-import { conflict, forbidden, notFound, validation } from '~/lib/errors.ts'
+import { conflict, forbidden, notFound, unauthenticated, validation } from '~/lib/errors.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import {
   LICENCE_SCOPES,
@@ -70,7 +70,8 @@ async function refreshFromPrice(tx: Tx, resourceId: string) {
 }
 
 /** Sets (or changes) one price of a resource. */
-export async function setOffer(actor: Actor, resourceId: string, input: OfferInput) {
+export async function setOffer(actor: Actor | null, resourceId: string, input: OfferInput) {
+  if (!actor) throw unauthenticated()
   const resource = await sellable(actor, resourceId)
   const o = checkOffer(input)
   return prisma.$transaction(async (tx) => {
@@ -107,7 +108,8 @@ export async function setOffer(actor: Actor, resourceId: string, input: OfferInp
 }
 
 /** Stops selling one kind of licence (licences already sold are untouched). */
-export async function retireOffer(actor: Actor, offerId: string) {
+export async function retireOffer(actor: Actor | null, offerId: string) {
+  if (!actor) throw unauthenticated()
   const offer = await prisma.offer.findUnique({ where: { id: offerId }, select: { resourceId: true, active: true } })
   if (!offer?.resourceId) throw notFound()
   const resource = await sellable(actor, offer.resourceId)

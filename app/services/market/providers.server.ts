@@ -17,7 +17,7 @@ function assertSeller(actor: Actor | null, portal: PlatformRef): asserts actor i
 }
 
 /** The onboarding page's address at Stripe (a new account the first time). */
-export async function onboardingLink(actor: Actor | null, portal: PlatformRef & { slug: string }, origin: string) {
+export async function onboardingLink(actor: Actor | null, portal: PlatformRef, portalUrl: string) {
   assertSeller(actor, portal)
   try {
     let account = await prisma.providerAccount.findUnique({ where: { userId: actor.userId } })
@@ -39,7 +39,7 @@ export async function onboardingLink(actor: Actor | null, portal: PlatformRef & 
         targetId: account.stripeAccountId,
       })
     }
-    const back = `${origin}/p/${portal.slug}/sales`
+    const back = `${portalUrl.replace(/\/$/, '')}/sales`
     const link = await stripe().accountLinks.create({
       account: account.stripeAccountId,
       type: 'account_onboarding',

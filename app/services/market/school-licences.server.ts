@@ -6,11 +6,12 @@
  * by line, so one wrong line does not lose the others.
  */
 import { prisma } from '~/lib/db.server.ts'
-import { forbidden, notFound, validation } from '~/lib/errors.ts'
+import { conflict, forbidden, notFound, unauthenticated, validation } from '~/lib/errors.ts'
 import type { MessageKey } from '~/lib/i18n/index.ts'
 import { writeAudit } from '../audit.server.ts'
 import { assertCan, type Actor, type PlatformRef } from '../authorization.server.ts'
 import { identifierWhere, parseIdentifier } from '../auth/identifier.server.ts'
+import { notify } from '../notifications/notify.server.ts'
 import { membershipOf } from './licences.server.ts'
 
 export const MAX_SEAT_LINES = 2000
@@ -134,4 +135,47 @@ export async function reclaimSeat(actor: Actor | null, licenceId: string, userId
     return count
   })
   if (!removed) throw forbidden('market.seat.notAssigned')
+}
+
+/** 申请学校采购: a teacher asks the purchasers of their school to buy a school licence of a
+ * resource. Once a day per teacher and resource, so that nobody's inbox fills up. */
+export async function askSchoolPurchase(actor: Actor | null, resourceId: string, link: string) {
+  if (!actor) throw unauthenticated()
+  if (!/^[a-z0-9]{8,40}$/i.test(resourceId)) throw notFound()
+  const resource = await prisma.resource.findUnique({
+    where: { id: resourceId },
+    select: { id: true, title: true, status: true, licence: true },
+  })
+  if (!resource || resource.status !== 'PUBLISHED' || resource.licence !== 'PREMIUM') throw notFound()
+  const m = await membershipOf(actor.userId)
+  if (!m?.isTeacher || !m.schoolIds.length) throw forbidden('market.error.noSchool')
+  const purchasers = (
+    await prisma.roleAssignment.findMany({
+      where: { platformId: { in: m.schoolIds }, role: 'SCHOOL_PURCHASER', user: { status: 'ACTIVE' } },
+      select: { userId: true },
+    })
+  ).map((r) => r.userId)
+  if (!purchasers.length) throw conflict('market.error.noPurchaser')
+  const since = new Date(Date.now() - 24 * 3600_000)
+  const asked = await prisma.notification.count({
+    where: {
+      kind: 'market.schoolRequest',
+      createdAt: { gte: since },
+      userId: { in: purchasers },
+      AND: [
+        { params: { path: ['resourceId'], equals: resourceId } },
+        { params: { path: ['teacherId'], equals: actor.userId } },
+      ],
+    },
+  })
+  if (asked) throw conflict('market.error.alreadyAsked')
+  await prisma.$transaction((tx) =>
+    notify(
+      tx,
+      purchasers,
+      'market.schoolRequest',
+      { teacher: actor.displayName, title: resource.title, resourceId, teacherId: actor.userId },
+      link,
+    ),
+  )
 }

@@ -6,9 +6,11 @@
  * operator's refund, so that both paths have one effect.
  */
 import type { Tx } from '~/lib/db.server.ts'
+import { formatFen } from '~/lib/market-codes.ts'
 import { logger } from '~/lib/logger.server.ts'
 import type { Stripe } from '~/lib/stripe.server.ts'
 import { writeAudit } from '../audit.server.ts'
+import { notify } from '../notifications/notify.server.ts'
 import { postJournal, paymentMovement, reversed } from './ledger.server.ts'
 import { feeRefundOf } from './money.ts'
 
@@ -34,6 +36,17 @@ export async function lockOrder(tx: Tx, orderId: string): Promise<LockedOrder | 
 }
 
 const YEAR_MS = 365 * 24 * 3600_000
+
+/** Tells the buyer (bell and e-mail), with a link to the order's page on the portal it was bought on. */
+async function tellBuyer(
+  tx: Tx,
+  order: LockedOrder,
+  kind: 'market.orderPaid' | 'market.refunded',
+  params: Record<string, string>,
+) {
+  const { slug } = await tx.platform.findUniqueOrThrow({ where: { id: order.platformId }, select: { slug: true } })
+  await notify(tx, [order.buyerId], kind, { number: order.number, ...params }, `/p/${slug}/orders/${order.id}`)
+}
 
 /** The session is paid: grant every item's licence, book the payment. Once per order. */
 export async function settlePaid(
@@ -98,6 +111,7 @@ export async function settlePaid(
     },
     tx,
   )
+  await tellBuyer(tx, order, 'market.orderPaid', {})
   return 'granted'
 }
 
@@ -196,6 +210,7 @@ export async function settleRefund(tx: Tx, order: LockedOrder, r: RefundFacts) {
     },
     tx,
   )
+  await tellBuyer(tx, order, 'market.refunded', { amount: formatFen(amount) })
   return 'refunded'
 }
 

@@ -19,6 +19,9 @@ export const NOTIFY_KINDS = [
   'review.decided',
   'review.recommendationAccepted',
   'report.handled',
+  'market.schoolRequest',
+  'market.orderPaid',
+  'market.refunded',
 ] as const
 export type NotifyKind = (typeof NOTIFY_KINDS)[number]
 

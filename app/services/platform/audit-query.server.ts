@@ -3,6 +3,7 @@
  * and time, a page at a time (newest first), and exported to CSV with the same filters. The
  * table itself is append-only (the database refuses UPDATE and DELETE).
  */
+import { CSV_BOM, csvCell } from '~/lib/csv.ts'
 import { prisma, type Prisma } from '~/lib/db.server.ts'
 import { beijingDayStart, formatDateTime } from '~/lib/dates.ts'
 import { validation } from '~/lib/errors.ts'
@@ -12,7 +13,17 @@ import { withinPath } from '~/models/platform.server.ts'
 import { assertCan, type Actor } from '../authorization.server.ts'
 import { actionName, describeDetails, loadTargets, rawData, targetTypeName } from './audit-words.server.ts'
 
-export const AUDIT_GROUPS = ['auth', 'role', 'user', 'platform', 'resource', 'review', 'comment', 'featured'] as const
+export const AUDIT_GROUPS = [
+  'auth',
+  'role',
+  'user',
+  'platform',
+  'resource',
+  'review',
+  'comment',
+  'featured',
+  'market',
+] as const
 export type AuditFilters = {
   group?: string | null
   actor?: string | null
@@ -167,13 +178,6 @@ export async function queryAuditLog(
   }
 }
 
-const csvCell = (v: unknown) => {
-  const s = String(v ?? '')
-  // Quote everything; neutralise spreadsheet formulas (=, +, -, @) so an exported cell never runs.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
-  return `"${safe.replace(/"/g, '""')}"`
-}
-
 /** The CSV's columns, in order (the route names them in the reader's language). */
 export const AUDIT_CSV_COLUMNS = [
   'id',
@@ -200,7 +204,7 @@ export async function* auditCsv(
   locale: Locale = 'zh-CN',
 ) {
   const w = await where(actor, platformId, f)
-  yield '\uFEFF' + headers.map(csvCell).join(',') + '\r\n'
+  yield CSV_BOM + headers.map(csvCell).join(',') + '\r\n'
   let before: bigint | null = null
   for (let n = 0; n < 100; n++) {
     const rows: AuditRow[] = await prisma.auditLog.findMany({
