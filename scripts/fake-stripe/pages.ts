@@ -36,7 +36,7 @@ export const payPage = {
 This is a local test payment page standing in for Stripe Checkout; no money moves.</p>
 <h1>确认支付</h1><ul>${items}</ul><p class="total" data-testid="total">${yuan(s.amount_total)}</p>
 ${problem ? `<p class="err" role="alert">${esc(problem)}</p>` : ''}
-${open ? `<form method="post">${buttons}<button name="outcome" value="cancel" formnovalidate>取消，返回平台</button><input type="hidden" name="method" value="card"></form>` : `<p>此支付已${s.status === 'expired' ? '过期' : '完成'}。</p>`}`,
+${open ? `<form method="post">${buttons}<button name="outcome" value="cancel" formnovalidate>取消，返回平台</button></form>` : `<p>此支付已${s.status === 'expired' ? '过期' : '完成'}。</p>`}`,
     )
   },
   missing: () => shell('测试支付页面', '<p class="warn">找不到这笔测试支付。</p>'),
