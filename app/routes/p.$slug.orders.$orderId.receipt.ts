@@ -1,6 +1,8 @@
 /** GET /p/:slug/orders/:orderId/receipt — the order's receipt as a PDF (buyer, operator, regulator). */
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { throwAsResponse } from '~/lib/http.server.ts'
+import { translator } from '~/lib/i18n/index.ts'
+import { getLocale } from '~/lib/locale.server.ts'
 import { requirePlatform } from '~/lib/platform.server.ts'
 import { requireActor } from '~/lib/session.server.ts'
 import { orderForViewer } from '~/services/market/orders.server.ts'
@@ -16,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return new Response(new Uint8Array(pdf), {
     headers: {
       'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`收据-${order.number}.pdf`)}`,
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${translator(getLocale(request))('market.receipt.title')}-${order.number}.pdf`)}`,
       'Cache-Control': 'private, no-store',
     },
   })

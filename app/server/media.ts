@@ -148,9 +148,18 @@ async function sendObject(
   }
 }
 
-async function sessionIdOf(req: Request): Promise<string | null> {
-  const v = await sessionCookie().parse(req.headers.cookie ?? null)
-  return typeof v === 'string' && v.length > 20 ? v : null
+/** Cookie headers already unsigned, for a few seconds: a player asks for a segment every few
+ * seconds with the same cookie, and verifying its signature each time is most of a gated
+ * request's extra cost. Whether the session still lives is checked by the grant, not here. */
+const sessionIds = ttlCache<string, string | null>(5_000, 20_000)
+
+function sessionIdOf(req: Request): Promise<string | null> {
+  const header = req.headers.cookie
+  if (!header) return Promise.resolve(null)
+  return sessionIds.get(header, async () => {
+    const v = await sessionCookie().parse(header)
+    return typeof v === 'string' && v.length > 20 ? v : null
+  })
 }
 
 /** /media/<token>/<path inside the file's derivative folder> */
@@ -163,7 +172,9 @@ export async function serveMedia(req: Request, res: Response) {
   const access = mediaAccess(claims, rel)
   const key = mediaPrefix(claims) + rel
   if (access.kind === 'refuse' || !isValidKey(key)) return refuse(req, res, 'http.wrongLinkKind')
-  if (!(await isLive(claims.f)) || !(await mediaGrantHolds(claims, await sessionIdOf(req)))) return refuse(req, res)
+  // Only a link bound to a session needs the visitor's session.
+  const sessionId = claims.b.t === 'session' ? await sessionIdOf(req) : null
+  if (!(await isLive(claims.f)) || !(await mediaGrantHolds(claims, sessionId))) return refuse(req, res)
   // Private: the URL is a capability for one viewer; short, so that a withdrawal takes effect.
   const cacheControl = 'private, max-age=60'
   switch (access.kind) {

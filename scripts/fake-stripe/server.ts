@@ -189,9 +189,11 @@ export async function startFakeStripe(opts: FakeStripeOptions) {
     }
     if ((m = /^\/v1\/checkout\/sessions\/([\w]+)$/.exec(path)) && method === 'GET') {
       const s = state.sessions.get(m[1]!)
-      return s
-        ? { status: 200, body: s }
-        : fx.error(404, 'invalid_request_error', 'resource_missing', 'No such session')
+      if (!s) return fx.error(404, 'invalid_request_error', 'resource_missing', 'No such session')
+      // expand[]=payment_intent: the intent inline instead of its id, as Stripe answers.
+      const expand = Object.values((p.expand as Record<string, string>) ?? {})
+      const intent = expand.includes('payment_intent') && s.payment_intent ? state.intents.get(s.payment_intent) : null
+      return { status: 200, body: intent ? { ...s, payment_intent: intent } : s }
     }
     if ((m = /^\/v1\/checkout\/sessions\/([\w]+)\/expire$/.exec(path)) && method === 'POST') {
       const s = state.sessions.get(m[1]!)

@@ -212,7 +212,8 @@ describe('route matching (patched @remix-run/router)', () => {
     expect(differences.slice(0, 20)).toEqual([])
     expect(compared).toBeGreaterThan(5_000)
     expect(matchedDeeper).toBeGreaterThan(500) // most URLs reach a page below the platform layout
-  })
+    // Every route against every URL: it grows with the app (5 s on an idle 2-core machine with 45 routes).
+  }, 30_000)
 
   it('picks the most specific route, the same on every call', () => {
     const ids = (p: string) => patched.matchRoutes(handWritten, p)?.map((m) => m.route.id)

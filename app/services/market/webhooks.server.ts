@@ -44,9 +44,10 @@ async function currentState(event: Stripe.Event) {
   const object = event.data.object as { id: string; object: string }
   switch (object.object) {
     case 'checkout.session': {
-      const session = await s.checkout.sessions.retrieve(object.id)
-      const piId = idOf(session.payment_intent)
-      const intent = piId ? await s.paymentIntents.retrieve(piId) : null
+      // One call: the session with its payment intent expanded (amount, fee, charge, method).
+      const session = await s.checkout.sessions.retrieve(object.id, { expand: ['payment_intent'] })
+      const pi = session.payment_intent
+      const intent = typeof pi === 'string' ? await s.paymentIntents.retrieve(pi) : pi
       return { kind: 'session' as const, session, intent, orderId: session.metadata?.orderId ?? null }
     }
     case 'charge': {
