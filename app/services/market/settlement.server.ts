@@ -11,6 +11,7 @@ import { logger } from '~/lib/logger.server.ts'
 import type { Stripe } from '~/lib/stripe.server.ts'
 import { writeAudit } from '../audit.server.ts'
 import { notify } from '../notifications/notify.server.ts'
+import { newId } from '../uploads/start-upload.server.ts'
 import { postJournal, paymentMovement, reversed } from './ledger.server.ts'
 import { feeRefundOf } from './money.ts'
 
@@ -20,6 +21,8 @@ export type LockedOrder = {
   status: 'PENDING' | 'AWAITING_PAYMENT' | 'PAID' | 'FAILED' | 'PARTIALLY_REFUNDED' | 'REFUNDED'
   buyerId: string
   platformId: string
+  /** The portal it was bought on (the buyer's notifications link there). */
+  platformSlug: string
   amountFen: number
   feeFen: number
   refundedFen: number
@@ -27,25 +30,32 @@ export type LockedOrder = {
   disputeStatus: string | null
 }
 
-/** Locks the order's row for the rest of the transaction and reads it. */
+/** Locks the order's row for the rest of the transaction and reads it (with its portal's slug). */
 export async function lockOrder(tx: Tx, orderId: string): Promise<LockedOrder | null> {
   const rows = await tx.$queryRaw<LockedOrder[]>`
-    SELECT id, number, status, "buyerId", "platformId", "amountFen", "feeFen", "refundedFen", currency, "disputeStatus"
-    FROM "Order" WHERE id = ${orderId} FOR UPDATE`
+    SELECT o.id, o.number, o.status, o."buyerId", o."platformId", p.slug AS "platformSlug", o."amountFen",
+           o."feeFen", o."refundedFen", o.currency, o."disputeStatus"
+    FROM "Order" o JOIN "Platform" p ON p.id = o."platformId"
+    WHERE o.id = ${orderId} FOR UPDATE OF o`
   return rows[0] ?? null
 }
 
 const YEAR_MS = 365 * 24 * 3600_000
 
 /** Tells the buyer (bell and e-mail), with a link to the order's page on the portal it was bought on. */
-async function tellBuyer(
+function tellBuyer(
   tx: Tx,
   order: LockedOrder,
   kind: 'market.orderPaid' | 'market.refunded',
   params: Record<string, string>,
 ) {
-  const { slug } = await tx.platform.findUniqueOrThrow({ where: { id: order.platformId }, select: { slug: true } })
-  await notify(tx, [order.buyerId], kind, { number: order.number, ...params }, `/p/${slug}/orders/${order.id}`)
+  return notify(
+    tx,
+    [order.buyerId],
+    kind,
+    { number: order.number, ...params },
+    `/p/${order.platformSlug}/orders/${order.id}`,
+  )
 }
 
 /** The session is paid: grant every item's licence, book the payment. Once per order. */
@@ -84,21 +94,22 @@ export async function settlePaid(
       paymentMethod: intent?.payment_method_types?.[0] ?? session.payment_method_types?.[0] ?? null,
     },
   })
+  // One licence per item, and the resources each covers: two statements whatever the order holds.
   const items = await tx.orderItem.findMany({ where: { orderId: order.id } })
-  for (const it of items) {
-    await tx.licence.create({
-      data: {
-        orderItemId: it.id,
-        scope: it.scope,
-        holderUserId: it.licenseeUserId,
-        holderPlatformId: it.licenseePlatformId,
-        seats: it.seats,
-        startsAt: now,
-        endsAt: it.term === 'ONE_YEAR' ? new Date(now.getTime() + YEAR_MS) : null,
-        resources: { create: it.resourceIds.map((resourceId) => ({ resourceId })) },
-      },
-    })
-  }
+  const licences = items.map((it) => ({
+    id: newId(),
+    orderItemId: it.id,
+    scope: it.scope,
+    holderUserId: it.licenseeUserId,
+    holderPlatformId: it.licenseePlatformId,
+    seats: it.seats,
+    startsAt: now,
+    endsAt: it.term === 'ONE_YEAR' ? new Date(now.getTime() + YEAR_MS) : null,
+  }))
+  await tx.licence.createMany({ data: licences })
+  await tx.licenceResource.createMany({
+    data: items.flatMap((it, i) => it.resourceIds.map((resourceId) => ({ licenceId: licences[i]!.id, resourceId }))),
+  })
   await postJournal(tx, order.id, 'PAYMENT', paymentMovement(order.amountFen, order.feeFen))
   await writeAudit(
     {
