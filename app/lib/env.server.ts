@@ -115,6 +115,9 @@ const schema = z
       z.string().regex(/^whsec_[A-Za-z0-9_]{8,}$/, 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)'),
       'whsec_dev_only_0123456789abcdef',
     ),
+    /** The signing secret of the Connect endpoint (events of providers' accounts: account.updated),
+     * when Stripe sends them to an endpoint of their own; empty when one endpoint takes both. */
+    STRIPE_CONNECT_WEBHOOK_SECRET: z.union([z.literal(''), z.string().regex(/^whsec_[A-Za-z0-9_]{8,}$/)]).default(''),
     /** Where the Stripe SDK sends requests: empty for api.stripe.com; the demo and the tests point
      * it at the local fake (scripts/fake-stripe/server.ts), e.g. http://127.0.0.1:12111. */
     STRIPE_API_URL: z.union([z.literal(''), z.url()]).default(''),

@@ -40,9 +40,14 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300
 /** The verified event, or null when the signature, secret or timestamp does not hold. */
 export function verifyWebhook(rawBody: Buffer, signature: string | undefined): Stripe.Event | null {
   if (!signature) return null
-  try {
-    return stripe().webhooks.constructEvent(rawBody, signature, env().STRIPE_WEBHOOK_SECRET, WEBHOOK_TOLERANCE_SECONDS)
-  } catch {
-    return null
+  // The platform's endpoint secret, and the Connect endpoint's when providers' account events
+  // are signed with one of their own.
+  for (const secret of [env().STRIPE_WEBHOOK_SECRET, env().STRIPE_CONNECT_WEBHOOK_SECRET].filter(Boolean)) {
+    try {
+      return stripe().webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS)
+    } catch {
+      // not this secret
+    }
   }
+  return null
 }

@@ -21,7 +21,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const actor = await requireActor(request, context, platform.slug)
   const url = new URL(request.url)
   const period = periodFrom(url.searchParams)
-  const sales = await providerSales(actor, platform, period).catch(throwAsResponse)
+  const sales = await providerSales(actor, platform, period, {
+    refresh: url.searchParams.get('onboarding') === 'done',
+  }).catch(throwAsResponse)
   return {
     account: sales.account && {
       chargesEnabled: sales.account.chargesEnabled,

@@ -154,10 +154,11 @@ async function sendObject(
 const sessionIds = ttlCache<string, string | null>(5_000, 20_000)
 
 function sessionIdOf(req: Request): Promise<string | null> {
-  const header = req.headers.cookie
-  if (!header) return Promise.resolve(null)
-  return sessionIds.get(header, async () => {
-    const v = await sessionCookie().parse(header)
+  // Keyed by the session cookie's own (bounded) value, not the whole header a visitor may vary.
+  const raw = /(?:^|;\s*)(?:__Host-)?erc_session=([^;]{1,600})/.exec(req.headers.cookie ?? '')?.[1]
+  if (!raw) return Promise.resolve(null)
+  return sessionIds.get(raw, async () => {
+    const v = await sessionCookie().parse(`${sessionCookie().name}=${raw}`)
     return typeof v === 'string' && v.length > 20 ? v : null
   })
 }

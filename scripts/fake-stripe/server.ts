@@ -364,6 +364,8 @@ export async function startFakeStripe(opts: FakeStripeOptions) {
       const ch = state.charges.get(m[1]!)
       if (!ch) return send(res, 404, { error: 'no such charge' })
       const d = fx.dispute(id('dp'), ch)
+      // status=warning_needs_response: an inquiry (retrieval request) rather than a chargeback.
+      if (typeof params.status === 'string' && params.status) d.status = params.status
       state.disputes.set(d.id, d)
       ch.disputed = true
       const ev = event('charge.dispute.created', d)

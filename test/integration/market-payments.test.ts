@@ -270,3 +270,50 @@ describe('a dispute', () => {
     expect(await ledgerOf(orderId)).toMatchObject({ buyer: -4900, provider: 4410, fee: 490 })
   })
 })
+
+describe('after the review of the marketplace', () => {
+  it('a checkout given up on (over 55 minutes old) is expired at Stripe before a new one starts, so it cannot be paid', async () => {
+    const r = await premiumResource('力与运动 精品课（过期重下单）', [PERSONAL])
+    const first = await buy('13800000041', r.offers[0]!.id)
+    await prisma.order.update({ where: { id: first.orderId }, data: { createdAt: new Date(Date.now() - 56 * 60_000) } })
+    const second = await buy('13800000041', r.offers[0]!.id)
+    expect(second.orderId).not.toBe(first.orderId)
+    expect(fakeStripe.state.sessions.get(first.url.split('/').pop()!)!.status).toBe('expired')
+    expect(await prisma.order.findUniqueOrThrow({ where: { id: first.orderId } })).toMatchObject({ status: 'FAILED' })
+  })
+
+  it('an order we had marked failed whose session Stripe then reports paid is granted, not kept silently', async () => {
+    const r = await premiumResource('力与运动 精品课（失败后付款）', [PERSONAL])
+    const { orderId, url } = await buy('13800000041', r.offers[0]!.id)
+    await prisma.order.update({ where: { id: orderId }, data: { status: 'FAILED', openKey: null } })
+    await payOnFake(fakeStripe, url, 'card')
+    await until(async () => (await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status === 'PAID')
+    expect(await prisma.licence.count({ where: { orderItem: { orderId } } })).toBe(1)
+  })
+
+  it('an inquiry (warning_needs_response) suspends nothing and books nothing; warning_closed leaves the licence active', async () => {
+    const r = await premiumResource('力与运动 精品课（问询）', [PERSONAL])
+    const orderId = await paidOrder(MARKET_PHONES.csTeacher, r.offers[0]!.id)
+    const buyer = await actorByPhone(MARKET_PHONES.csTeacher)
+    const chargeId = (await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).chargeId!
+    // An inquiry: the fake opens it as warning_needs_response and delivers charge.dispute.created.
+    const opened = (await (
+      await fetch(`${fakeStripe.url}/_fake/charges/${chargeId}/dispute`, {
+        method: 'POST',
+        body: 'status=warning_needs_response',
+      })
+    ).json()) as { dispute: { id: string } }
+    const d = fakeStripe.state.disputes.get(opened.dispute.id)!
+    await until(
+      async () =>
+        (await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).disputeStatus === 'warning_needs_response',
+    )
+    expect(await contentGrant(buyer, r.id)).toBe('full')
+    d.status = 'warning_closed'
+    await fakeStripe.deliver(fakeStripe.event('charge.dispute.closed', d))
+    await until(async () => (await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).disputeStatus === 'won')
+    expect(await contentGrant(buyer, r.id)).toBe('full')
+    expect(await ledgerOf(orderId)).toMatchObject({ buyer: -4900, provider: 4410, fee: 490 })
+    expect(await prisma.ledgerEntry.count({ where: { orderId, kind: { in: ['DISPUTE', 'DISPUTE_WON'] } } })).toBe(0)
+  })
+})

@@ -98,8 +98,22 @@ export async function downloadResource(
   }
 }
 
-/** Documents stamped on download are read whole into memory; larger ones are refused. */
-const STAMP_MAX_BYTES = 150 * 1024 * 1024
+/** Documents stamped on download are read whole into memory; larger ones are refused, and at most
+ * STAMP_AT_ONCE are stamped at the same time in this process (the others wait their turn). */
+const STAMP_MAX_BYTES = 100 * 1024 * 1024
+const STAMP_AT_ONCE = 2
+let stamping = 0
+const waiting: (() => void)[] = []
+async function stampSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (stamping >= STAMP_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve))
+  stamping++
+  try {
+    return await fn()
+  } finally {
+    stamping--
+    waiting.shift()?.()
+  }
+}
 
 async function stampedDownload(
   actor: Actor,
@@ -118,20 +132,22 @@ async function stampedDownload(
   const info = key ? await storage.stat(key) : null
   if (!key || !info) throw forbidden('resource.error.notDownloadable')
   if (info.size > STAMP_MAX_BYTES) throw forbidden('market.error.tooLargeToStamp')
-  const chunks: Buffer[] = []
-  for await (const c of await storage.get(key)) chunks.push(c as Buffer)
   const holder = coverage.scope === 'PERSONAL' ? actor.displayName : `${coverage.holderName} · ${actor.displayName}`
-  try {
-    const watermarked = await watermarkPdf(Buffer.concat(chunks), [
-      `授权给 ${holder}`,
-      `订单 ${coverage.orderNumber}`,
-      formatDate(now),
-    ])
-    return { watermarked, name: file.originalName.replace(/\.[^.]+$/, '') + '.pdf' }
-  } catch (e) {
-    logger.warn({ err: e, resourceId }, 'document could not be watermarked')
-    throw forbidden('market.error.stampFailed')
-  }
+  return stampSlot(async () => {
+    const chunks: Buffer[] = []
+    for await (const c of await storage.get(key)) chunks.push(c as Buffer)
+    try {
+      const watermarked = await watermarkPdf(Buffer.concat(chunks), [
+        `授权给 ${holder}`,
+        `订单 ${coverage.orderNumber}`,
+        formatDate(now),
+      ])
+      return { watermarked, name: file.originalName.replace(/\.[^.]+$/, '') + '.pdf' }
+    } catch (e) {
+      logger.warn({ err: e, resourceId }, 'document could not be watermarked')
+      throw forbidden('market.error.stampFailed')
+    }
+  })
 }
 
 /** The actor's downloads, most recent first, one line per resource. */

@@ -17,6 +17,7 @@ import { stripe, type Stripe } from '~/lib/stripe.server.ts'
 import { beijingParts } from '~/lib/dates.ts'
 import { writeAudit } from '../audit.server.ts'
 import { can, type Actor, type PlatformRef } from '../authorization.server.ts'
+import { loadVisibleResource } from '../resources/access.server.ts'
 import { coverageFor } from './licences.server.ts'
 import { feeOf } from './money.ts'
 
@@ -29,6 +30,21 @@ export function orderNumber(now = new Date()) {
   const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'
   const tail = [...randomBytes(6)].map((b) => alphabet[b % 32]).join('')
   return `ERC${p.year}${String(p.month).padStart(2, '0')}${String(p.day).padStart(2, '0')}-${tail}`
+}
+
+/** Closes an unpaid Checkout Session; false when it cannot be (it was completed meanwhile). */
+async function expireAtStripe(sessionId: string | null) {
+  if (!sessionId) return true
+  try {
+    const session = await stripe().checkout.sessions.retrieve(sessionId)
+    if (session.status === 'expired') return true
+    if (session.status !== 'open') return false
+    await stripe().checkout.sessions.expire(sessionId)
+    return true
+  } catch (e) {
+    logger.warn({ err: e, sessionId }, 'stale checkout session not expired')
+    throw unavailable('market.error.paymentUnavailable')
+  }
 }
 
 export type CheckoutInput = { offerId: string; licenseePlatformId?: string }
@@ -92,6 +108,8 @@ export async function startCheckout(
   if (!actor) throw unauthenticated()
   const offer = await loadOffer(input.offerId)
   const r = offer.resource
+  // Bought on a portal that shows it: the portal's fee applies and its operator's books hold the order.
+  await loadVisibleResource(actor, r.id, portal)
   if (!offer.active) throw conflict('market.error.offerRetired')
   if (r.status !== 'PUBLISHED' || r.licence !== 'PREMIUM') throw conflict('market.error.notForSale')
   if (r.ownerId === actor.userId || offer.sellerId === actor.userId) throw conflict('market.error.ownResource')
@@ -105,11 +123,15 @@ export async function startCheckout(
     .feeRateBps
   let order = await prisma.order.findUnique({ where: { openKey }, include: { items: true } })
   if (order && order.status === 'PENDING' && order.createdAt.getTime() < Date.now() - (CHECKOUT_MINUTES - 5) * 60_000) {
-    // An old open checkout nobody paid: close it and start afresh.
-    await prisma.order.updateMany({
+    // An old open checkout nobody paid: close it at Stripe first, so that it cannot be paid after
+    // we have given up on it, and start afresh. If Stripe says it was paid meanwhile, the webhook
+    // grants it; the buyer is told to wait rather than charged twice.
+    if (!(await expireAtStripe(order.checkoutSessionId))) throw conflict('market.error.awaitingPayment')
+    const { count } = await prisma.order.updateMany({
       where: { id: order.id, status: 'PENDING' },
       data: { status: 'FAILED', openKey: null },
     })
+    if (!count) throw conflict('market.error.awaitingPayment')
     order = null
   }
   if (order?.status === 'AWAITING_PAYMENT') throw conflict('market.error.awaitingPayment')
@@ -178,7 +200,11 @@ export async function startCheckout(
         },
         client_reference_id: order.id,
         metadata: { orderId: order.id, orderNumber: order.number },
-        expires_at: Math.floor(order.createdAt.getTime() / 1000) + CHECKOUT_MINUTES * 60,
+        // Stripe wants 30 minutes to 24 hours ahead; a retry of a failed create still asks for 31 or more.
+        expires_at: Math.max(
+          Math.floor(order.createdAt.getTime() / 1000) + CHECKOUT_MINUTES * 60,
+          Math.floor(Date.now() / 1000) + 31 * 60,
+        ),
         success_url: `${base}/orders/${order.id}?session_id={CHECKOUT_SESSION_ID}`,
         cancel_url: `${base}/r/${r.id}?checkout=cancelled`,
       },

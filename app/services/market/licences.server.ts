@@ -5,28 +5,28 @@
  *  - PERSONAL: its holder;
  *  - SCHOOL without seats: every teacher of the school; with seats: the teachers assigned one;
  *  - REGION: every teacher of a school or platform below the city or county that holds it.
- * A user's school is their home platform when it is a school, and any school they teach at (a
- * TEACHER role there). "Teacher" is a TEACHER role on any platform.
+ * A user's schools are the schools they teach at (a TEACHER role there); a seat holds only while
+ * its teacher still teaches at the licence's school.
  * One query per check, no caches: a refund or a reclaimed seat holds for the next request.
  */
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
 import type { LicenceScopeCode } from '~/lib/market-codes.ts'
 
-/** The platforms a user belongs to for licences: home and every platform they teach on, with
- * their paths, and which of them are schools. */
-export async function membershipOf(userId: string) {
-  const user = await prisma.user.findUnique({
+/** The platforms a user teaches on, for licences: their paths, and which are schools. Only TEACHER
+ * roles count, not the home platform as such: a teacher who moved keeps no licence of the school
+ * they left, and a member or student is covered by no school or region licence. */
+export async function membershipOf(userId: string, db: Tx = prisma) {
+  const user = await db.user.findUnique({
     where: { id: userId },
     select: {
       status: true,
-      homePlatform: { select: { id: true, path: true, level: true } },
       roles: { where: { role: 'TEACHER' }, select: { platform: { select: { id: true, path: true, level: true } } } },
     },
   })
   if (!user || user.status !== 'ACTIVE') return null
-  const platforms = [user.homePlatform, ...user.roles.map((r) => r.platform)]
+  const platforms = user.roles.map((r) => r.platform)
   return {
-    isTeacher: user.roles.length > 0,
+    isTeacher: platforms.length > 0,
     schoolIds: [...new Set(platforms.filter((p) => p.level === 'SCHOOL').map((p) => p.id))],
     paths: [...new Set(platforms.map((p) => p.path))],
   }
@@ -60,8 +60,8 @@ async function covering(userId: string, resourceId: string | null, now: Date, li
       AND (
         (l.scope = 'PERSONAL' AND l."holderUserId" = ${userId})
         OR (${m.isTeacher} AND l.scope = 'SCHOOL' AND l.seats IS NULL AND l."holderPlatformId" = ANY(${m.schoolIds}::text[]))
-        OR (l.scope = 'SCHOOL' AND l.seats IS NOT NULL AND EXISTS (
-              SELECT 1 FROM "LicenceSeat" s WHERE s."licenceId" = l.id AND s."userId" = ${userId}))
+        OR (l.scope = 'SCHOOL' AND l.seats IS NOT NULL AND l."holderPlatformId" = ANY(${m.schoolIds}::text[])
+            AND EXISTS (SELECT 1 FROM "LicenceSeat" s WHERE s."licenceId" = l.id AND s."userId" = ${userId}))
         OR (${m.isTeacher} AND l.scope = 'REGION' AND EXISTS (
               SELECT 1 FROM unnest(${m.paths}::text[]) AS mine(path)
               WHERE mine.path = hp.path OR mine.path LIKE hp.path || '/%'))

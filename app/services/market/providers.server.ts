@@ -55,9 +55,35 @@ export async function onboardingLink(actor: Actor | null, portal: PlatformRef, p
 
 export type Period = { from: Date; to: Date }
 
+/** Reads the provider's account back from Stripe (on return from onboarding, in case the
+ * account.updated event is late or goes to another endpoint). */
+async function refreshAccount(userId: string) {
+  const account = await prisma.providerAccount.findUnique({ where: { userId } })
+  if (!account) return
+  try {
+    const a = await stripe().accounts.retrieve(account.stripeAccountId)
+    await prisma.providerAccount.update({
+      where: { userId },
+      data: {
+        detailsSubmitted: !!a.details_submitted,
+        chargesEnabled: !!a.charges_enabled,
+        payoutsEnabled: !!a.payouts_enabled,
+      },
+    })
+  } catch (e) {
+    logger.warn({ err: e, userId }, 'stripe account not read back; the webhook will tell')
+  }
+}
+
 /** The provider's page: onboarding state, and sales by order in the period with the totals. */
-export async function providerSales(actor: Actor | null, portal: PlatformRef, period: Period) {
+export async function providerSales(
+  actor: Actor | null,
+  portal: PlatformRef,
+  period: Period,
+  opts: { refresh?: boolean } = {},
+) {
   assertSeller(actor, portal)
+  if (opts.refresh) await refreshAccount(actor.userId)
   const account = await prisma.providerAccount.findUnique({ where: { userId: actor.userId } })
   const orders = await prisma.order.findMany({
     where: { sellerId: actor.userId, paidAt: { gte: period.from, lt: period.to } },

@@ -57,6 +57,9 @@ export async function refundOrder(actor: Actor | null, orderId: string, input: R
     logger.warn({ err: e, orderId }, 'stripe refund refused')
     throw unavailable('market.error.refundFailed')
   }
+  // A refund Stripe could not make (failed, canceled) changes nothing here; one on its way
+  // (pending) is booked now, as Stripe's charge already counts it refunded.
+  if (refund.status !== 'succeeded' && refund.status !== 'pending') throw unavailable('market.error.refundFailed')
   await prisma.$transaction(async (tx) => {
     const locked = await lockOrder(tx, order.id)
     if (!locked) return

@@ -70,49 +70,53 @@ export async function assignSeats(actor: Actor | null, licenceId: string, lines:
   const wanted = lines.map((t) => t.split(/[,，;\t]/)[0]!.trim()).filter(Boolean)
   if (wanted.length > MAX_SEAT_LINES) throw validation({ seats: 'market.error.tooManyLines' })
   const results: SeatLine[] = []
-  await prisma.$transaction(async (tx) => {
-    // Seats are counted under the licence's row lock: two purchasers assigning at once cannot overfill it.
-    await tx.$queryRaw`SELECT id FROM "Licence" WHERE id = ${licence.id} FOR UPDATE`
-    let used = await tx.licenceSeat.count({ where: { licenceId: licence.id } })
-    for (const [i, text] of wanted.entries()) {
-      const line = i + 1
-      const id = parseIdentifier(text)
-      const user = id ? await tx.user.findFirst({ where: identifierWhere(id), select: { id: true } }) : null
-      const m = user ? await membershipOf(user.id) : null
-      if (!user || !m) {
-        results.push({ line, text, ok: false, message: 'market.seat.unknownUser' })
-        continue
+  await prisma.$transaction(
+    async (tx) => {
+      // Seats are counted under the licence's row lock: two purchasers assigning at once cannot overfill it.
+      await tx.$queryRaw`SELECT id FROM "Licence" WHERE id = ${licence.id} FOR UPDATE`
+      let used = await tx.licenceSeat.count({ where: { licenceId: licence.id } })
+      for (const [i, text] of wanted.entries()) {
+        const line = i + 1
+        const id = parseIdentifier(text)
+        const user = id ? await tx.user.findFirst({ where: identifierWhere(id), select: { id: true } }) : null
+        const m = user ? await membershipOf(user.id, tx) : null
+        if (!user || !m) {
+          results.push({ line, text, ok: false, message: 'market.seat.unknownUser' })
+          continue
+        }
+        if (!m.isTeacher || !m.schoolIds.includes(licence.school.id)) {
+          results.push({ line, text, ok: false, message: 'market.seat.otherSchool' })
+          continue
+        }
+        if (
+          await tx.licenceSeat.findUnique({ where: { licenceId_userId: { licenceId: licence.id, userId: user.id } } })
+        ) {
+          results.push({ line, text, ok: true, message: 'market.seat.already' })
+          continue
+        }
+        if (used >= licence.seats!) {
+          results.push({ line, text, ok: false, message: 'market.seat.full' })
+          continue
+        }
+        await tx.licenceSeat.create({ data: { licenceId: licence.id, userId: user.id, assignedById: actor!.userId } })
+        used++
+        results.push({ line, text, ok: true, message: 'market.seat.assigned' })
       }
-      if (!m.isTeacher || !m.schoolIds.includes(licence.school.id)) {
-        results.push({ line, text, ok: false, message: 'market.seat.otherSchool' })
-        continue
-      }
-      if (
-        await tx.licenceSeat.findUnique({ where: { licenceId_userId: { licenceId: licence.id, userId: user.id } } })
-      ) {
-        results.push({ line, text, ok: true, message: 'market.seat.already' })
-        continue
-      }
-      if (used >= licence.seats!) {
-        results.push({ line, text, ok: false, message: 'market.seat.full' })
-        continue
-      }
-      await tx.licenceSeat.create({ data: { licenceId: licence.id, userId: user.id, assignedById: actor!.userId } })
-      used++
-      results.push({ line, text, ok: true, message: 'market.seat.assigned' })
-    }
-    await writeAudit(
-      {
-        action: 'market.seat_assign',
-        actorId: actor!.userId,
-        platformId: licence.school.id,
-        targetType: 'licence',
-        targetId: licence.id,
-        data: { assigned: results.filter((r) => r.message === 'market.seat.assigned').length },
-      },
-      tx,
-    )
-  })
+      await writeAudit(
+        {
+          action: 'market.seat_assign',
+          actorId: actor!.userId,
+          platformId: licence.school.id,
+          targetType: 'licence',
+          targetId: licence.id,
+          data: { assigned: results.filter((r) => r.message === 'market.seat.assigned').length },
+        },
+        tx,
+      )
+      // A CSV of a whole school's staff is a few thousand look-ups under the licence's lock.
+    },
+    { timeout: 60_000 },
+  )
   return results
 }
 

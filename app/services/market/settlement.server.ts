@@ -64,7 +64,8 @@ export async function settlePaid(
   order: LockedOrder,
   paid: { session: Stripe.Checkout.Session; intent: Stripe.PaymentIntent | null; now?: Date },
 ) {
-  if (order.status !== 'PENDING' && order.status !== 'AWAITING_PAYMENT') return 'already'
+  // FAILED too: a checkout we gave up on that was paid after all is granted, not kept silently.
+  if (order.status !== 'PENDING' && order.status !== 'AWAITING_PAYMENT' && order.status !== 'FAILED') return 'already'
   const { session, intent } = paid
   // What Stripe says was paid must be exactly what we asked for; anything else is not a payment of
   // this order (a tampered or mixed-up session), and nothing is granted.
@@ -77,6 +78,17 @@ export async function settlePaid(
     logger.error(
       { orderId: order.id, sessionId: session.id, amountTotal: session.amount_total, expected: order.amountFen },
       'checkout session does not match its order; nothing granted',
+    )
+    // In the operator's audit trail, so that money taken for nothing is found and refunded.
+    await writeAudit(
+      {
+        action: 'market.order_failed',
+        platformId: order.platformId,
+        targetType: 'order',
+        targetId: order.id,
+        data: { why: 'mismatch', sessionId: session.id, amountTotal: session.amount_total ?? null },
+      },
+      tx,
     )
     return 'mismatch'
   }
@@ -225,7 +237,10 @@ export async function settleRefund(tx: Tx, order: LockedOrder, r: RefundFacts) {
   return 'refunded'
 }
 
-const OPEN_DISPUTE = new Set(['warning_needs_response', 'warning_under_review', 'needs_response', 'under_review'])
+/** A dispute (chargeback) takes the money while it is open. An inquiry (`warning_*`, a retrieval
+ * request) moves no money and suspends nothing; `warning_closed` ends it like a dispute won. */
+const OPEN_DISPUTE = new Set(['needs_response', 'under_review'])
+const INQUIRY = new Set(['warning_needs_response', 'warning_under_review'])
 
 /** Sums of the order's dispute journals not yet reversed. */
 async function disputeOutstanding(tx: Tx, orderId: string) {
@@ -245,7 +260,16 @@ async function disputeOutstanding(tx: Tx, orderId: string) {
  * the same place.
  */
 export async function settleDispute(tx: Tx, order: LockedOrder, d: Stripe.Dispute) {
-  const status = d.status
+  const status = d.status === 'warning_closed' ? 'won' : d.status
+  if (INQUIRY.has(status)) {
+    if (order.disputeStatus === status) return 'already'
+    await tx.order.update({ where: { id: order.id }, data: { disputeStatus: status } })
+    return status
+  }
+  if (!OPEN_DISPUTE.has(status) && status !== 'won' && status !== 'lost') {
+    logger.warn({ orderId: order.id, status }, 'dispute status not understood; order left as it was')
+    return 'ignored'
+  }
   if (order.disputeStatus === status) return 'already'
   const open = OPEN_DISPUTE.has(status)
   const outstanding = await disputeOutstanding(tx, order.id)

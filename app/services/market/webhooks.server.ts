@@ -142,8 +142,10 @@ export async function applyStripeEvent(event: Stripe.Event): Promise<EventOutcom
       return 'applied' as const
     })
   } catch (e) {
-    // The same event in a parallel delivery committed first.
-    if ((e as { code?: string }).code === 'P2002') return 'duplicate'
+    // The same event in a parallel delivery committed first; any other conflict is a failure
+    // (answered 500: Stripe delivers again).
+    if ((e as { code?: string }).code === 'P2002' && (await prisma.stripeEvent.count({ where: { id: event.id } })))
+      return 'duplicate'
     throw e
   }
 }
