@@ -111,18 +111,21 @@ export async function startFakeStripe(opts: FakeStripeOptions) {
     return status
   }
 
+  /** The method the buyer chose on the payment page, by session. Stripe's intent keeps listing every
+   * method it allowed; only the charge says which one paid (payment_method_details.type). */
+  const chosen = new Map<string, fx.PayMethod>()
+
   function completeSession(s: fx.FakeSession, method: fx.PayMethod) {
     if (s.status !== 'open') return null
     const intent = state.intents.get(s.payment_intent!)!
     s.status = 'complete'
-    s.payment_method_types = [method]
+    chosen.set(s.id, method)
     if (method === 'card') {
       s.payment_status = 'paid'
       succeedIntent(intent, method)
     } else {
       s.payment_status = 'unpaid'
       intent.status = 'processing'
-      intent.payment_method_types = [method]
     }
     return event('checkout.session.completed', s)
   }
@@ -132,7 +135,6 @@ export async function startFakeStripe(opts: FakeStripeOptions) {
     state.charges.set(charge.id, charge)
     intent.status = 'succeeded'
     intent.latest_charge = charge.id
-    intent.payment_method_types = [method]
   }
 
   /** Alipay / WeChat Pay: the money arrives (or not) after the buyer has left the page. */
@@ -142,7 +144,7 @@ export async function startFakeStripe(opts: FakeStripeOptions) {
     const intent = state.intents.get(s.payment_intent!)!
     if (outcome === 'succeeded') {
       s.payment_status = 'paid'
-      succeedIntent(intent, (intent.payment_method_types[0] as fx.PayMethod) ?? 'alipay')
+      succeedIntent(intent, chosen.get(s.id) ?? 'alipay')
     } else {
       intent.status = 'requires_payment_method'
     }
@@ -193,7 +195,15 @@ export async function startFakeStripe(opts: FakeStripeOptions) {
       // expand[]=payment_intent: the intent inline instead of its id, as Stripe answers.
       const expand = Object.values((p.expand as Record<string, string>) ?? {})
       const intent = expand.includes('payment_intent') && s.payment_intent ? state.intents.get(s.payment_intent) : null
-      return { status: 200, body: intent ? { ...s, payment_intent: intent } : s }
+      // …and its latest charge inside it (payment_intent.latest_charge).
+      const charge =
+        intent?.latest_charge && expand.includes('payment_intent.latest_charge')
+          ? state.charges.get(intent.latest_charge)
+          : null
+      return {
+        status: 200,
+        body: intent ? { ...s, payment_intent: charge ? { ...intent, latest_charge: charge } : intent } : s,
+      }
     }
     if ((m = /^\/v1\/checkout\/sessions\/([\w]+)\/expire$/.exec(path)) && method === 'POST') {
       const s = state.sessions.get(m[1]!)

@@ -121,6 +121,10 @@ describe('WeChat Pay', () => {
     await fakeStripe.settleAsync(session.id, 'succeeded')
     await until(async () => (await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status === 'PAID')
     expect(await contentGrant(buyer, r.id)).toBe('full')
+    // The method is the charge's, not the first the checkout allowed.
+    expect(await prisma.order.findUniqueOrThrow({ where: { id: orderId } })).toMatchObject({
+      paymentMethod: 'wechat_pay',
+    })
   })
 
   it('that fails ends the order without a licence', async () => {

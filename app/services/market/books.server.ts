@@ -39,9 +39,10 @@ export async function marketBooks(actor: Actor | null, portal: PlatformRef, peri
         items: { select: { id: true, title: true, scope: true, priceFen: true, refundedFen: true } },
       },
     }),
+    // Totals by when the money moved (a December refund of a November order is December's).
     prisma.ledgerEntry.groupBy({
       by: ['kind', 'account'],
-      where: { order: where },
+      where: { order: { platform: inTree(portal) }, createdAt: { gte: period.from, lt: period.to } },
       _sum: { amountFen: true },
     }),
     prisma.invoiceRequest.findMany({

@@ -18,10 +18,12 @@ export async function requestInvoice(actor: Actor | null, orderId: string, input
   if (!/^[a-z0-9]{8,40}$/i.test(orderId)) throw notFound()
   const order = await prisma.order.findUnique({
     where: { id: orderId },
-    select: { id: true, buyerId: true, status: true, platformId: true },
+    select: { id: true, buyerId: true, status: true, platformId: true, disputeStatus: true },
   })
   if (!order || order.buyerId !== actor.userId) throw notFound()
-  if (order.status !== 'PAID' && order.status !== 'PARTIALLY_REFUNDED') throw conflict('market.error.invoiceNotPaid')
+  // Money taken back by a lost chargeback is not invoiced.
+  if ((order.status !== 'PAID' && order.status !== 'PARTIALLY_REFUNDED') || order.disputeStatus === 'lost')
+    throw conflict('market.error.invoiceNotPaid')
   const title = input.title.trim()
   const taxNumber = input.taxNumber.replace(/\s+/g, '').toUpperCase()
   const fields: Partial<Record<string, MessageKey>> = {}

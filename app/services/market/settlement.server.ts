@@ -103,7 +103,11 @@ export async function settlePaid(
       openKey: null,
       paymentIntentId: intent?.id ?? null,
       chargeId,
-      paymentMethod: intent?.payment_method_types?.[0] ?? session.payment_method_types?.[0] ?? null,
+      // What the buyer paid with is the charge's; the intent lists every method it allowed.
+      paymentMethod:
+        (typeof intent?.latest_charge === 'object' ? intent.latest_charge?.payment_method_details?.type : null) ??
+        intent?.payment_method_types?.[0] ??
+        null,
     },
   })
   // One licence per item, and the resources each covers: two statements whatever the order holds.

@@ -45,7 +45,9 @@ async function currentState(event: Stripe.Event) {
   switch (object.object) {
     case 'checkout.session': {
       // One call: the session with its payment intent expanded (amount, fee, charge, method).
-      const session = await s.checkout.sessions.retrieve(object.id, { expand: ['payment_intent'] })
+      const session = await s.checkout.sessions.retrieve(object.id, {
+        expand: ['payment_intent', 'payment_intent.latest_charge'],
+      })
       const pi = session.payment_intent
       const intent = typeof pi === 'string' ? await s.paymentIntents.retrieve(pi) : pi
       return { kind: 'session' as const, session, intent, orderId: session.metadata?.orderId ?? null }
