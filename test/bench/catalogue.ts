@@ -66,6 +66,7 @@ import {
   type Expect,
   type Load,
   type Round,
+  BENCH_STRIPE_ENV,
 } from './harness.ts'
 
 refuseOnFailure()
@@ -101,6 +102,7 @@ const env: NodeJS.ProcessEnv = {
   MEILI_MASTER_KEY: TEST.meiliKey,
   MEILI_INDEX_PREFIX: PREFIX,
   SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef',
+  ...BENCH_STRIPE_ENV,
   LOG_LEVEL: 'warn',
   STORAGE_LOCAL_ROOT: path.join(ROOT, '.data/bench-storage'),
 }

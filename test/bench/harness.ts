@@ -28,6 +28,12 @@ import { median, percentile } from './stats.ts'
 
 export { median, p95, percentile } from './stats.ts'
 
+/** Stripe test keys for a benchmark's server: its production build requires them (nothing here pays). */
+export const BENCH_STRIPE_ENV = {
+  STRIPE_SECRET_KEY: 'sk_test_bench_0123456789',
+  STRIPE_WEBHOOK_SECRET: 'whsec_bench_0123456789abcdef',
+}
+
 export class InvalidRun extends Error {
   override name = 'InvalidRun'
 }

@@ -58,6 +58,7 @@ import {
   setupStep,
   tableRow,
   writeResults,
+  BENCH_STRIPE_ENV,
 } from './harness.ts'
 
 refuseOnFailure()
@@ -90,6 +91,7 @@ Object.assign(process.env, {
   REDIS_URL: TEST.redisUrl,
   REDIS_PREFIX: 'ercbenchingest',
   SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef',
+  ...BENCH_STRIPE_ENV,
   LOG_LEVEL: 'warn',
   STORAGE_DRIVER: 'local',
   STORAGE_LOCAL_ROOT: path.join(work, 'storage'),

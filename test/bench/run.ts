@@ -52,6 +52,7 @@ import {
   type Expect,
   type Load,
   type Round,
+  BENCH_STRIPE_ENV,
 } from './harness.ts'
 
 refuseOnFailure()
@@ -87,6 +88,7 @@ const env: NodeJS.ProcessEnv = {
   MEILI_MASTER_KEY: TEST.meiliKey,
   MEILI_INDEX_PREFIX: 'benchweb',
   SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef',
+  ...BENCH_STRIPE_ENV,
   LOG_LEVEL: 'warn',
   // The bench signs in far more often than a person would; lift the throttle for it.
   SIGNIN_MAX_FAILURES: '1000000',

@@ -48,6 +48,10 @@ Object.assign(process.env, {
   MEILI_MASTER_KEY: TEST.meiliKey,
   MEILI_INDEX_PREFIX: `t${id}`,
   SESSION_SECRET: TEST.sessionSecret,
+  // The server build requires every production variable (Remix compiles NODE_ENV to "production"
+  // into it); files that pay through the fake Stripe set their own (test/support/fake-stripe.ts).
+  STRIPE_SECRET_KEY: 'sk_test_integration_0123456789',
+  STRIPE_WEBHOOK_SECRET: 'whsec_test_integration_0123456789',
   STORAGE_DRIVER: 'local',
   STORAGE_LOCAL_ROOT: path.join(tmp, 'storage'),
   MESSAGE_TRANSPORT: 'memory',
