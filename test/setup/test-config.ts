@@ -10,6 +10,6 @@ export const TEST = {
   e2ePort: Number(process.env.TEST_E2E_PORT ?? 3310),
   e2eDb: process.env.TEST_E2E_DB ?? 'erc_test_e2e',
   /** The e2e run's fake Stripe (scripts/fake-stripe/server.ts), beside its web server. */
-  e2eStripePort: Number(process.env.TEST_E2E_PORT ?? 3310) + 11,
+  e2eStripePort: Number(process.env.TEST_E2E_PORT ?? 3310) + 61,
   stripeWebhookSecret: 'whsec_test_e2e_0123456789abcdef',
 }
