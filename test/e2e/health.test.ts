@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -19,6 +20,17 @@ function startServer(port: number, extra: Record<string, string>) {
   return waitForHttp(`http://127.0.0.1:${port}/healthz`)
 }
 
+function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
 describe('/healthz and /readyz', () => {
   it('both answer 200 when everything runs', async () => {
     const h = await fetch(`http://127.0.0.1:${TEST.e2ePort}/healthz`)
@@ -31,10 +43,13 @@ describe('/healthz and /readyz', () => {
   })
 
   it('names a search server that is stopped, and recovers when it is back', async () => {
-    const meiliUrl = 'http://127.0.0.1:7712'
+    // A port nothing holds (a search server left running by an earlier, interrupted run would
+    // otherwise be taken for this test's own, which it must stop and start).
+    const meiliUrl = `http://127.0.0.1:${await freePort()}`
     const dataDir = path.join(ROOT, '.data/meili-health-test')
     let meili = await ensureMeilisearch(meiliUrl, TEST.meiliKey, { dataDir })
     expect(meili).not.toBeNull()
+    kids.push(meili!) // stopped after the test even if it fails half-way
     await startServer(3321, { MEILI_URL: meiliUrl })
     expect((await fetch('http://127.0.0.1:3321/readyz')).status).toBe(200)
 
