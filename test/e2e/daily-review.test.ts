@@ -227,6 +227,8 @@ describe("a teacher's and a reviewer's first hour", () => {
     await r.getByTestId('done-filters').locator('select[name=outcome]').selectOption('APPROVED')
     await r.getByTestId('done-filters').getByRole('button', { name: '筛选' }).click()
     await r.waitForURL(/outcome=APPROVED/)
+    // As above: the URL changes first, the filtered list a moment later.
+    await expect.poll(async () => (await rows.allTextContents()).some((t) => t.includes(T_B))).toBe(false)
     const approved = await rows.allTextContents()
     expect(approved.some((t) => t.includes(T_A))).toBe(true)
     expect(approved.some((t) => t.includes(T_B))).toBe(false)
